@@ -1,0 +1,1 @@
+"""Audio: speech preparation, breath tones, the block mixer, MP3 encoding and tags."""

@@ -1,0 +1,117 @@
+"""Timeline + speech clips -> the session's samples, one block at a time.
+
+The session is never held whole: each block (a few seconds) is one preallocated buffer
+that the tones, bells and speech overlapping it are added into, so the cost grows
+linearly with session length and memory stays flat. Tones are ducked under speech with
+smooth ramps. Positions are whole samples from the Timeline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from softpace.audio.dsp import db_to_gain
+from softpace.audio.tones import TONE_PEAK_DBFS, bell, breath_tone
+from softpace.script.timeline import Event, Timeline
+
+BLOCK_S = 4.0
+DUCK_DB = -14.0
+DUCK_ATTACK_S = 0.08
+DUCK_RELEASE_S = 0.35
+
+
+@dataclass(frozen=True)
+class MixSettings:
+    tone_peak_dbfs: float = TONE_PEAK_DBFS
+    tones: bool = True
+    duck_db: float = DUCK_DB
+    block_s: float = BLOCK_S
+
+
+class _Index:
+    """Events of some kinds, sorted by start, with fast 'which overlap [b0, b1)' look-ups."""
+
+    def __init__(self, events: list[Event], pad_before_n: int = 0, pad_after_n: int = 0) -> None:
+        self.events = sorted(events, key=lambda e: e.start_n)
+        self.starts = np.array([e.start_n - pad_before_n for e in self.events], dtype=np.int64)
+        self.max_len = max((e.end_n - e.start_n for e in self.events), default=0)
+        self.pad = pad_before_n + pad_after_n
+
+    def overlapping(self, b0: int, b1: int) -> list[Event]:
+        lo = int(np.searchsorted(self.starts, b0 - self.max_len - self.pad, side="left"))
+        hi = int(np.searchsorted(self.starts, b1, side="left"))
+        return self.events[lo:hi]
+
+
+def mix_blocks(
+    timeline: Timeline,
+    clips: Mapping[str, np.ndarray],
+    settings: MixSettings = MixSettings(),
+    start_n: int = 0,
+) -> Iterator[np.ndarray]:
+    """Yield int16 blocks covering samples [start_n, timeline.n_samples)."""
+    sr = timeline.sample_rate_hz
+    block_n = max(1, int(settings.block_s * sr))
+    attack_n, release_n = int(DUCK_ATTACK_S * sr), int(DUCK_RELEASE_S * sr)
+    duck_gain = db_to_gain(settings.duck_db)
+    kinds = ("inhale", "exhale", "bell") if settings.tones else ("bell",)
+    sounds = _Index([e for e in timeline.events if e.kind in kinds])
+    speech = _Index(list(timeline.speech()))
+    ducks = _Index(list(timeline.speech()), pad_before_n=attack_n, pad_after_n=release_n)
+    tone_scale = db_to_gain(settings.tone_peak_dbfs - TONE_PEAK_DBFS)
+
+    tone_bus = np.zeros(block_n, dtype=np.float32)
+    voice_bus = np.zeros(block_n, dtype=np.float32)
+    gain = np.ones(block_n, dtype=np.float32)
+    out = np.zeros(block_n, dtype=np.int16)
+
+    for b0 in range(start_n, timeline.n_samples, block_n):
+        b1 = min(b0 + block_n, timeline.n_samples)
+        size = b1 - b0
+        tone_bus[:size] = 0.0
+        voice_bus[:size] = 0.0
+        gain[:size] = 1.0
+        for event in sounds.overlapping(b0, b1):
+            lo, hi = max(b0, event.start_n), min(b1, event.end_n)
+            if lo >= hi:
+                continue
+            length = event.end_n - event.start_n
+            if event.kind == "bell":
+                piece = bell(length, lo - event.start_n, hi - lo, sr)
+            else:
+                piece = breath_tone(event.kind, length, lo - event.start_n, hi - lo, sr)
+                piece *= tone_scale
+            tone_bus[lo - b0 : hi - b0] += piece
+        for event in speech.overlapping(b0, b1):
+            clip = clips[event.text or ""]
+            lo, hi = max(b0, event.start_n), min(b1, event.start_n + len(clip))
+            if lo < hi:
+                voice_bus[lo - b0 : hi - b0] += (
+                    clip[lo - event.start_n : hi - event.start_n] / 32768.0
+                )
+        for event in ducks.overlapping(b0, b1):
+            _apply_duck(gain[:size], b0, event, attack_n, release_n, duck_gain)
+        mixed = tone_bus[:size] * gain[:size] + voice_bus[:size]
+        np.clip(mixed, -1.0, 1.0, out=mixed)
+        np.multiply(mixed, 32767.0, out=mixed)
+        out[:size] = np.rint(mixed)
+        yield out[:size]
+
+
+def _apply_duck(
+    gain: np.ndarray, b0: int, event: Event, attack_n: int, release_n: int, duck_gain: float
+) -> None:
+    """Lower `gain` toward duck_gain over [start - attack, end + release), smoothly."""
+    lo = max(b0, event.start_n - attack_n)
+    hi = min(b0 + len(gain), event.end_n + release_n)
+    if lo >= hi:
+        return
+    n = np.arange(lo, hi, dtype=np.float64)
+    down = np.clip((n - (event.start_n - attack_n)) / max(1, attack_n), 0.0, 1.0)
+    up = np.clip((event.end_n + release_n - n) / max(1, release_n), 0.0, 1.0)
+    depth = 0.5 - 0.5 * np.cos(np.pi * np.minimum(down, up))
+    curve = (1.0 - (1.0 - duck_gain) * depth).astype(np.float32)
+    np.minimum(gain[lo - b0 : hi - b0], curve, out=gain[lo - b0 : hi - b0])

@@ -1,0 +1,39 @@
+"""Every error softpace raises on purpose; the CLI turns each into one clear line and exit 1."""
+
+from __future__ import annotations
+
+
+class SoftpaceError(Exception):
+    """Base class: a problem the user can act on. The message says what and what to do."""
+
+
+class PlanError(SoftpaceError):
+    """Raised when a plan data file is malformed or inconsistent (names the file and line)."""
+
+
+class UnknownStageError(SoftpaceError):
+    """Raised when a stage id is not in the plan; the message lists the valid ids."""
+
+
+class TemplateError(SoftpaceError):
+    """Raised when a narration template fails to load or render (names the file and line)."""
+
+
+class CueError(SoftpaceError):
+    """Raised when a cue line is malformed or its timing does not fit (names the template line)."""
+
+
+class VoiceError(SoftpaceError):
+    """Raised when a voice profile is missing or malformed, or the engine cannot use it."""
+
+
+class SpeechEngineError(SoftpaceError):
+    """Raised when the speech engine cannot start or fails to produce an utterance."""
+
+
+class OptionError(SoftpaceError):
+    """Raised when an option is out of range (breath pace, output folder, ...)."""
+
+
+class OutputError(SoftpaceError):
+    """Raised when an output file cannot be written."""

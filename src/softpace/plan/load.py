@@ -1,0 +1,375 @@
+"""Read a plan data file (TOML) and validate it into a Plan; every error names file and line."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from softpace.errors import PlanError
+from softpace.plan.model import ComfortRule, Exercise, Item, Option, Plan, Span, Stage
+
+T = TypeVar("T")
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOML_POSITION = re.compile(r"at line (\d+), column \d+")
+
+BUILTIN_PLAN = "home-plan.toml"
+
+
+def builtin_plan_path() -> Path:
+    return Path(str(resources.files("softpace.plan") / "data" / BUILTIN_PLAN))
+
+
+def load_plan(path: Path | None = None) -> Plan:
+    """Load and validate a plan file; the built-in home plan when `path` is None."""
+    if path is None:
+        text = (resources.files("softpace.plan") / "data" / BUILTIN_PLAN).read_text("utf-8")
+        path = builtin_plan_path()
+    else:
+        try:
+            text = path.read_text("utf-8")
+        except OSError as exc:
+            raise PlanError(f"{path}: cannot read the plan file ({exc.strerror})") from exc
+        except UnicodeDecodeError as exc:
+            raise PlanError(f"{path}: the plan file is not UTF-8 text") from exc
+    return parse_plan(text, path)
+
+
+def parse_plan(text: str, path: Path) -> Plan:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        match = _TOML_POSITION.search(str(exc))
+        line = match.group(1) if match else "?"
+        raise PlanError(f"{path}:{line}: not valid TOML: {exc}") from exc
+    return _Validator(text, path).plan(data)
+
+
+class _Validator:
+    """Turns raw TOML data into a Plan; finds the line of a bad value for the message."""
+
+    def __init__(self, text: str, path: Path) -> None:
+        self.lines = text.splitlines()
+        self.path = path
+
+    # -- locating lines -------------------------------------------------
+    def _line_of(self, where: tuple[str, int | None, str | None]) -> int:
+        table, index, key = where
+        start = 0
+        if table:
+            header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
+            seen = -1
+            for number, line in enumerate(self.lines):
+                if header.match(line):
+                    seen += 1
+                    if index is None or seen == index:
+                        start = number
+                        break
+        if key:
+            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+            for number in range(start, len(self.lines)):
+                if number > start and self.lines[number].lstrip().startswith("[["):
+                    break
+                if pattern.match(self.lines[number]):
+                    return number + 1
+        return start + 1
+
+    def fail(self, where: tuple[str, int | None, str | None], message: str) -> PlanError:
+        table, index, key = where
+        name = table + (f"[{index + 1}]" if index is not None else "") + (f".{key}" if key else "")
+        return PlanError(f"{self.path}:{self._line_of(where)}: {name.lstrip('.')}: {message}")
+
+    # -- typed getters --------------------------------------------------
+    def get(
+        self,
+        raw: dict[str, Any],
+        key: str,
+        kind: type[T] | tuple[type, ...],
+        where: tuple[str, int | None],
+        default: Any = ...,
+    ) -> Any:
+        spot = (where[0], where[1], key)
+        if key not in raw:
+            if default is ...:
+                raise self.fail(spot, "is missing")
+            return default
+        value = raw[key]
+        if isinstance(value, bool) and kind is not bool:
+            raise self.fail(spot, f"must be {_kind_name(kind)}, not true/false")
+        if not isinstance(value, kind):
+            raise self.fail(spot, f"must be {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def text(self, raw: dict[str, Any], key: str, where: tuple[str, int | None]) -> str:
+        value: str = self.get(raw, key, str, where)
+        if not value.strip():
+            raise self.fail((where[0], where[1], key), "must not be empty")
+        return value.strip()
+
+    def slug(self, raw: dict[str, Any], where: tuple[str, int | None]) -> str:
+        value = self.text(raw, "id", where)
+        if not _SLUG.match(value):
+            raise self.fail(
+                (where[0], where[1], "id"),
+                f"{value!r} must be a lowercase hyphenated slug such as 'entrance-contact'",
+            )
+        return value
+
+    def number(
+        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], minimum: float = 0
+    ) -> float:
+        value = float(self.get(raw, key, (int, float), where))
+        if value < minimum:
+            raise self.fail((where[0], where[1], key), f"must be at least {minimum:g}")
+        return value
+
+    def span(
+        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], optional: bool = False
+    ) -> Span | None:
+        if optional and key not in raw:
+            return None
+        value = self.get(raw, key, list, where)
+        spot = (where[0], where[1], key)
+        if len(value) != 2 or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in value
+        ):
+            raise self.fail(spot, f"must be a [low, high] pair of numbers, got {value!r}")
+        low, high = float(value[0]), float(value[1])
+        if low <= 0 or high < low:
+            raise self.fail(spot, f"must satisfy 0 < low <= high, got {value!r}")
+        return Span(low, high)
+
+    def strings(
+        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], default: Any = ...
+    ) -> tuple[str, ...]:
+        value = self.get(raw, key, list, where, default)
+        if not all(isinstance(v, str) and v.strip() for v in value):
+            raise self.fail((where[0], where[1], key), "must be a list of non-empty strings")
+        return tuple(v.strip() for v in value)
+
+    def table_list(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.fail((key, None, None), f"must be an array of tables ([[{key}]])")
+        return value
+
+    def no_unknown(
+        self, raw: dict[str, Any], allowed: set[str], where: tuple[str, int | None]
+    ) -> None:
+        for key in raw:
+            if key not in allowed:
+                raise self.fail(
+                    (where[0], where[1], key),
+                    f"unknown key; expected one of: {', '.join(sorted(allowed))}",
+                )
+
+    # -- the plan -------------------------------------------------------
+    def plan(self, data: dict[str, Any]) -> Plan:
+        top = ("", None)
+        self.no_unknown(
+            data,
+            {
+                "schema",
+                "title",
+                "source",
+                "comfort_rule",
+                "session",
+                "breath",
+                "circuit",
+                "steps",
+                "strength",
+                "stages",
+                "troubleshooting",
+                "red_flags",
+            },
+            top,
+        )
+        schema = self.get(data, "schema", int, top)
+        if schema != 1:
+            raise self.fail(("", None, "schema"), f"version {schema} is not supported (expected 1)")
+
+        rule_raw = self.get(data, "comfort_rule", dict, top)
+        rule_where = ("comfort_rule", None)
+        rule = ComfortRule(
+            max_discomfort=int(self.number(rule_raw, "max_discomfort", rule_where)),
+            scale_max=int(self.number(rule_raw, "scale_max", rule_where, minimum=1)),
+            step_back_hours=self.span(rule_raw, "step_back_hours", rule_where) or Span(24, 72),
+        )
+        session_raw = self.get(data, "session", dict, top)
+        breath_raw = self.get(data, "breath", dict, top)
+
+        exercises: list[Exercise] = []
+        for kind, table in (("circuit", "circuit"), ("step", "steps"), ("strength", "strength")):
+            for index, raw in enumerate(self.table_list(data, table)):
+                exercises.append(self.exercise(raw, kind, (table, index)))
+        self._unique([e.id for e in exercises], "exercise ids", "circuit")
+        if not exercises:
+            raise self.fail(("circuit", None, None), "the plan has no exercises")
+
+        known = {e.id for e in exercises}
+        stages = [
+            self.stage(raw, index, known)
+            for index, raw in enumerate(self.table_list(data, "stages"))
+        ]
+        if not stages:
+            raise self.fail(("stages", None, None), "the plan has no stages ([[stages]])")
+        self._unique([s.id for s in stages], "stage ids", "stages")
+
+        return Plan(
+            title=self.text(data, "title", top),
+            source_path=self.path,
+            comfort_rule=rule,
+            inhale_s=self.number(breath_raw, "inhale_s", ("breath", None), minimum=1),
+            exhale_s=self.number(breath_raw, "exhale_s", ("breath", None), minimum=1),
+            opening_s=self.number(session_raw, "opening_s", ("session", None), minimum=10),
+            close_s=self.number(session_raw, "close_s", ("session", None), minimum=10),
+            exercises=tuple(exercises),
+            stages=tuple(stages),
+            troubleshooting=self.items(data, "troubleshooting", with_fixes=True),
+            red_flags=self.items(data, "red_flags", with_fixes=False),
+        )
+
+    def _unique(self, ids: list[str], what: str, table: str) -> None:
+        seen: set[str] = set()
+        for value in ids:
+            if value in seen:
+                line = next(
+                    (
+                        n + 1
+                        for n, text in enumerate(self.lines)
+                        if re.match(rf'^\s*id\s*=\s*"{re.escape(value)}"', text)
+                    ),
+                    1,
+                )
+                raise PlanError(f"{self.path}:{line}: duplicate {what[:-1]} {value!r}")
+            seen.add(value)
+
+    def exercise(self, raw: dict[str, Any], kind: str, where: tuple[str, int]) -> Exercise:
+        allowed = {
+            "id",
+            "title",
+            "minutes",
+            "steps",
+            "cue",
+            "position",
+            "number",
+            "target",
+            "hold_s",
+            "repeats",
+            "settle_s",
+            "check_in_s",
+            "sets",
+            "reps",
+            "distance_m",
+            "choose",
+            "options",
+            "default_choice",
+        }
+        self.no_unknown(raw, allowed, where)
+        options = tuple(
+            Option(
+                id=self.slug(opt, (f"{where[0]}.options", i)),
+                title=self.text(opt, "title", (f"{where[0]}.options", i)),
+                steps=self.strings(opt, "steps", (f"{where[0]}.options", i)),
+            )
+            for i, opt in enumerate(self.get(raw, "options", list, where, []))
+        )
+        choose = raw.get("choose")
+        default_choice = self.strings(raw, "default_choice", where, [])
+        if options:
+            choose = int(self.number(raw, "choose", where, minimum=1))
+            ids = {o.id for o in options}
+            if len(default_choice) != choose or not set(default_choice) <= ids:
+                raise self.fail(
+                    (where[0], where[1], "default_choice"),
+                    f"must name {choose} of the options: {', '.join(sorted(ids))}",
+                )
+        reps = raw.get("reps")
+        if reps is not None:
+            reps = int(self.number(raw, "reps", where, minimum=1))
+        number = raw.get("number")
+        if number is not None:
+            number = int(self.number(raw, "number", where, minimum=1))
+        return Exercise(
+            id=self.slug(raw, where),
+            kind=kind,
+            title=self.text(raw, "title", where),
+            minutes=self.span(raw, "minutes", where) or Span(1, 1),
+            steps=self.strings(raw, "steps", where),
+            cue=self.text(raw, "cue", where),
+            position=raw.get("position") and self.text(raw, "position", where),
+            number=number,
+            target=raw.get("target") and self.text(raw, "target", where),
+            hold_s=self.span(raw, "hold_s", where, optional=True),
+            repeats=self.span(raw, "repeats", where, optional=True),
+            settle_s=self.span(raw, "settle_s", where, optional=True),
+            check_in_s=self.span(raw, "check_in_s", where, optional=True),
+            sets=self.span(raw, "sets", where, optional=True),
+            reps=reps,
+            distance_m=self.span(raw, "distance_m", where, optional=True),
+            choose=choose,
+            options=options,
+            default_choice=default_choice,
+        )
+
+    def stage(self, raw: dict[str, Any], index: int, known: set[str]) -> Stage:
+        where = ("stages", index)
+        self.no_unknown(
+            raw,
+            {"id", "title", "days", "min_days", "exercises", "requires_consistent_comfort"},
+            where,
+        )
+        exercises = self.strings(raw, "exercises", where)
+        if not exercises:
+            raise self.fail(("stages", index, "exercises"), "must list at least one exercise")
+        for ex_id in exercises:
+            if ex_id not in known:
+                raise self.fail(
+                    ("stages", index, "exercises"),
+                    f"unknown exercise {ex_id!r}; known: {', '.join(sorted(known))}",
+                )
+        return Stage(
+            id=self.slug(raw, where),
+            number=index + 1,
+            title=self.text(raw, "title", where),
+            min_days=int(self.number(raw, "min_days", where)),
+            exercises=exercises,
+            days=self.span(raw, "days", where, optional=True),
+            requires_consistent_comfort=bool(
+                self.get(raw, "requires_consistent_comfort", bool, where, False)
+            ),
+        )
+
+    def items(self, data: dict[str, Any], table: str, with_fixes: bool) -> tuple[Item, ...]:
+        result = []
+        for index, raw in enumerate(self.table_list(data, table)):
+            where = (table, index)
+            self.no_unknown(raw, {"id", "title", "fixes"} if with_fixes else {"id", "title"}, where)
+            result.append(
+                Item(
+                    id=self.slug(raw, where),
+                    title=self.text(raw, "title", where),
+                    fixes=self.strings(raw, "fixes", where) if with_fixes else (),
+                )
+            )
+        self._unique([i.id for i in result], f"{table} ids", table)
+        return tuple(result)
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "text",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+        bool: "true or false",
+    }
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+__all__ = ["builtin_plan_path", "load_plan", "parse_plan"]

@@ -1,0 +1,141 @@
+"""The one Jinja environment: strict undefined, our filters, templates shipped as package data.
+
+Its loader tags every template line that ends outside a Jinja tag with the line's origin
+("exercises/jaw-pelvic-pairing.j2:7"), after cues.ORIGIN_MARK. The tags travel with the
+rendered text into the cue parser, so a cue that is malformed or does not fit its slot is
+reported at the template line that wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from softpace.errors import TemplateError
+from softpace.script.cues import ORIGIN_MARK
+
+_TAG_OPEN = re.compile(r"\{[%{#]")
+_TAG_CLOSE = {"{%": "%}", "{{": "}}", "{#": "#}"}
+
+
+def tag_lines(source: str, name: str) -> str:
+    """Append an origin tag to each line that ends outside a Jinja tag or comment."""
+    out = []
+    closer: str | None = None
+    for number, line in enumerate(source.split("\n"), start=1):
+        pos = 0
+        while True:
+            if closer is not None:
+                found = line.find(closer, pos)
+                if found < 0:
+                    break
+                pos, closer = found + 2, None
+            match = _TAG_OPEN.search(line, pos)
+            if not match:
+                break
+            closer, pos = _TAG_CLOSE[match.group()], match.end()
+        stripped = line.strip()
+        # Lines that are only a block tag stay untouched, so trim_blocks still eats them.
+        only_block_tag = stripped.startswith("{%") and stripped.endswith("%}")
+        if closer is None and stripped and not only_block_tag and not stripped.startswith("{#"):
+            line = f"{line}{ORIGIN_MARK}{name}:{number}"
+        out.append(line)
+    return "\n".join(out)
+
+
+class _TaggingLoader(jinja2.BaseLoader):
+    def __init__(self, inner: jinja2.BaseLoader) -> None:
+        self.inner = inner
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        source, filename, uptodate = self.inner.get_source(environment, template)
+        return tag_lines(source, template), filename, uptodate
+
+    def list_templates(self) -> list[str]:
+        return self.inner.list_templates()
+
+
+def _seconds(value: float) -> str:
+    """45.0 -> '45', 22.5 -> '22.5' (for cue lines and speech)."""
+    return f"{float(value):g}"
+
+
+def _spoken_minutes(seconds: float) -> str:
+    """150 -> 'two and a half minutes', 60 -> 'one minute', 45 -> '45 seconds'."""
+    words = {
+        1: "one",
+        2: "two",
+        3: "three",
+        4: "four",
+        5: "five",
+        6: "six",
+        7: "seven",
+        8: "eight",
+        9: "nine",
+        10: "ten",
+    }
+    minutes, rest = divmod(round(seconds), 60)
+    if minutes == 0:
+        return f"{rest} seconds"
+    base = words.get(minutes, str(minutes))
+    if rest == 30:
+        return f"{base} and a half minutes"
+    if rest == 0:
+        return f"{base} minute" + ("s" if minutes != 1 else "")
+    return f"{base} minute{'s' if minutes != 1 else ''} and {rest} seconds"
+
+
+def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
+    """User template folders (if any) are searched before the shipped templates."""
+    loaders: list[jinja2.BaseLoader] = [jinja2.FileSystemLoader([str(d) for d in template_dirs])]
+    loaders.append(jinja2.PackageLoader("softpace.script", "templates"))
+    env = jinja2.Environment(
+        loader=_TaggingLoader(jinja2.ChoiceLoader(loaders)),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,
+    )
+    env.filters["seconds"] = _seconds
+    env.filters["spoken_minutes"] = _spoken_minutes
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, context: dict[str, Any]) -> str:
+    """Render one template; any Jinja failure becomes a TemplateError naming file and line."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.name or exc.filename or name
+        raise TemplateError(f"{where}:{exc.lineno}: template syntax error: {exc.message}") from exc
+    except jinja2.TemplateNotFound as exc:
+        raise TemplateError(
+            f"{name}: template {exc.name!r} not found; every exercise in the plan needs "
+            f"a template at exercises/<exercise id>.j2"
+        ) from exc
+    except (jinja2.UndefinedError, TypeError, ValueError, ZeroDivisionError) as exc:
+        raise TemplateError(f"{_template_frame(exc, name)}: {exc}") from exc
+
+
+def _template_frame(exc: BaseException, fallback: str) -> str:
+    """Jinja rewrites tracebacks so template frames carry the template file and line."""
+    where = fallback
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            where = f"{_short_template_name(filename)}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    return where
+
+
+def _short_template_name(filename: str) -> str:
+    marker = "/templates/"
+    return filename.split(marker, 1)[1] if marker in filename else filename

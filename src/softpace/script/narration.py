@@ -1,0 +1,138 @@
+"""Plan stage -> narration script: render the session template, parse its cues, compile.
+
+The one entry point other steps use is `build_timeline`; `script_text` gives the raw
+cue text (handy for tests and for template authors).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from softpace.errors import OptionError
+from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
+from softpace.script.compiler import Measure, compile_timeline
+from softpace.script.cues import parse_cues
+from softpace.script.environment import make_environment, render_template
+from softpace.script.timeline import Timeline
+
+MIN_BREATH_S = 2.0
+MAX_BREATH_S = 10.0
+
+
+@dataclass(frozen=True)
+class SessionOptions:
+    """What shapes one session besides the stage: pace, length, and symptom modifiers."""
+
+    inhale_s: float = 4.0
+    exhale_s: float = 6.0
+    variant: Variant = Variant.STANDARD
+    modifiers: frozenset[str] = field(default_factory=frozenset)
+    template_dirs: tuple[Path, ...] = ()
+
+    def __post_init__(self) -> None:
+        check_breath_s("inhale", self.inhale_s)
+        check_breath_s("exhale", self.exhale_s)
+
+
+def check_breath_s(name: str, seconds: float) -> None:
+    if not MIN_BREATH_S <= seconds <= MAX_BREATH_S:
+        raise OptionError(
+            f"{name} must be between {MIN_BREATH_S:g} and {MAX_BREATH_S:g} seconds, "
+            f"got {seconds:g}; try --{name} 4"
+        )
+
+
+# Breath words are spoken only when each phase leaves room for a few calm words.
+BREATH_WORDS_MIN_PHASE_S = 3.5
+
+
+@dataclass(frozen=True)
+class Block:
+    """An exercise as the templates see it, with its length for this session."""
+
+    exercise: Exercise
+    variant: Variant
+    duration_s: float
+
+    @property
+    def id(self) -> str:
+        return self.exercise.id
+
+    def pick(self, name: str) -> float:
+        """This session's value of a ranged field, e.g. block.pick("hold_s")."""
+        span = getattr(self.exercise, name)
+        if not isinstance(span, Span):
+            raise ValueError(f"exercise {self.exercise.id!r} has no range {name!r} in the plan")
+        return span.pick(self.variant)
+
+
+def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
+    blocks = [
+        Block(ex, options.variant, ex.duration_s(options.variant))
+        for ex in plan.stage_exercises(stage)
+    ]
+    cycle_s = options.inhale_s + options.exhale_s
+
+    def breath_words(inhale: str, exhale: str) -> str:
+        """'say IN | OUT' for a breathe cue, or nothing when the pace is too quick for words."""
+        if min(options.inhale_s, options.exhale_s) < BREATH_WORDS_MIN_PHASE_S:
+            return ""
+        return f"say {inhale} | {exhale}"
+
+    def fit_sets(wanted: float, reps: int, block_s: float, spare_s: float = 40.0) -> int:
+        """The plan's sets, or fewer (at least one) when a slow pace would not fit them."""
+        room = int((block_s - spare_s) // (reps * cycle_s + cycle_s))
+        return max(1, min(int(wanted), room))
+
+    context = {
+        "plan": plan,
+        "stage": stage,
+        "blocks": blocks,
+        "variant": options.variant.value,
+        "short": options.variant is Variant.SHORT,
+        "modifiers": sorted(options.modifiers),
+        "inhale_s": options.inhale_s,
+        "exhale_s": options.exhale_s,
+        "max_discomfort": plan.comfort_rule.max_discomfort,
+        "opening_s": plan.opening_s,
+        "close_s": plan.close_s,
+        "is_first_stage": stage.number == 1,
+        "breath_words": breath_words,
+        "fit_sets": fit_sets,
+    }
+    env = make_environment(options.template_dirs)
+    return render_template(env, "session.j2", context)
+
+
+def build_timeline(plan: Plan, stage: Stage, options: SessionOptions, measure: Measure) -> Timeline:
+    cues = parse_cues(script_text(plan, stage, options), source="session.j2")
+    return compile_timeline(
+        cues,
+        measure,
+        stage=stage.id,
+        title=stage.title,
+        inhale_s=options.inhale_s,
+        exhale_s=options.exhale_s,
+    )
+
+
+def estimate_measure(words_per_minute: float = 135.0, sample_rate_hz: int = 44_100) -> Measure:
+    """A voice-free speech length estimate (for golden tests and quick checks)."""
+
+    def measure(text: str) -> int:
+        words = max(1, len(text.split()))
+        return round(words * 60.0 / words_per_minute * sample_rate_hz)
+
+    return measure
+
+
+__all__: Sequence[str] = [
+    "Block",
+    "SessionOptions",
+    "build_timeline",
+    "check_breath_s",
+    "estimate_measure",
+    "script_text",
+]

@@ -1,0 +1,1 @@
+"""How it sounds: speech engine adapters, voice profiles, and the utterance cache."""

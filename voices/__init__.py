@@ -1,0 +1,1 @@
+"""Voice profiles shipped with softpace (TOML files beside this one)."""

@@ -159,7 +159,7 @@ class _Builder:
                     )
             else:
                 anchor = end
-            self._check_fits(head, span, span_start, anchor)
+            self._check_fits(head, span, span_start, anchor, start)
             free = anchor - span_start - sum(self.fixed_n(c) for c in span)
             fills = [c for c in span if isinstance(c, Breathe) and c.flexible]
             if not fills and free > 0:
@@ -177,7 +177,9 @@ class _Builder:
             span_start, span = anchor, []
         return shares
 
-    def _check_fits(self, head: SegmentCue, span: list[Cue], span_start: int, anchor: int) -> None:
+    def _check_fits(
+        self, head: SegmentCue, span: list[Cue], span_start: int, anchor: int, block_start: int
+    ) -> None:
         cursor = span_start
         for cue in span:
             need = self.fixed_n(cue)
@@ -185,10 +187,10 @@ class _Builder:
                 left = max(0, anchor - cursor)
                 what = f"{cue.text!r} takes" if isinstance(cue, Say) else "this cue needs"
                 raise CueError(
-                    f"{cue.origin}: {what} {need / SAMPLE_RATE_HZ:.1f} s but block "
-                    f"{head.id!r} has only {left / SAMPLE_RATE_HZ:.1f} s left before "
-                    f"{format_mmss((anchor - span_start) / SAMPLE_RATE_HZ)} of its span; "
-                    "shorten the words or give the block more time"
+                    f"{cue.origin}: {what} {need / SAMPLE_RATE_HZ:.1f} s but only "
+                    f"{left / SAMPLE_RATE_HZ:.1f} s are left before "
+                    f"{format_mmss((anchor - block_start) / SAMPLE_RATE_HZ)} in block "
+                    f"{head.id!r}; shorten the words or give the block more time"
                 )
             cursor += need
 

@@ -23,11 +23,16 @@ _TAG_CLOSE = {"{%": "%}", "{{": "}}", "{#": "#}"}
 
 
 def tag_lines(source: str, name: str) -> str:
-    """Append an origin tag to each line that ends outside a Jinja tag or comment."""
+    """Append an origin tag to each line with output text outside Jinja block tags/comments.
+
+    Lines that are only block tags stay untouched, so trim_blocks still eats them, and
+    lines inside a multi-line tag are never touched.
+    """
     out = []
     closer: str | None = None
     for number, line in enumerate(source.split("\n"), start=1):
         pos = 0
+        has_output = False
         while True:
             if closer is not None:
                 found = line.find(closer, pos)
@@ -35,13 +40,14 @@ def tag_lines(source: str, name: str) -> str:
                     break
                 pos, closer = found + 2, None
             match = _TAG_OPEN.search(line, pos)
+            text_before = line[pos : match.start() if match else len(line)]
+            has_output = has_output or bool(text_before.strip())
             if not match:
                 break
+            if match.group() == "{{":
+                has_output = True
             closer, pos = _TAG_CLOSE[match.group()], match.end()
-        stripped = line.strip()
-        # Lines that are only a block tag stay untouched, so trim_blocks still eats them.
-        only_block_tag = stripped.startswith("{%") and stripped.endswith("%}")
-        if closer is None and stripped and not only_block_tag and not stripped.startswith("{#"):
+        if closer is None and has_output:
             line = f"{line}{ORIGIN_MARK}{name}:{number}"
         out.append(line)
     return "\n".join(out)

@@ -1,0 +1,79 @@
+"""Shared fixtures: the plan, a temporary home, and a fake speech engine for fast tests."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from softpace.plan import load_plan
+from softpace.voice.engine import EngineVoice, RawClip
+from softpace.voice.profiles import get_profile
+from softpace.voice.speaker import Speaker
+
+FAKE_RATE_HZ = 22_050
+FAKE_S_PER_CHAR = 0.055
+
+
+class FakeEngine:
+    """Speech-like noise bursts whose length follows the text: deterministic and fast."""
+
+    name = "fake"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def voices(self) -> list[EngineVoice]:
+        return [EngineVoice("gmw/en-us", "English (America)"), EngineVoice("gmw/en", "English")]
+
+    def synthesize(
+        self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
+    ) -> RawClip:
+        self.calls.append(text)
+        n = int(len(text) * FAKE_S_PER_CHAR * FAKE_RATE_HZ)
+        rng = np.random.default_rng(zlib.crc32(text.encode()))
+        t = np.arange(n) / FAKE_RATE_HZ
+        voiced = np.sin(2 * np.pi * 140 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
+        signal = 0.5 * voiced + 0.1 * rng.standard_normal(n)
+        pad = np.zeros(int(0.1 * FAKE_RATE_HZ))
+        samples = np.concatenate([pad, signal, pad]) * 0.7 * volume
+        return RawClip((samples * 32767).astype(np.int16), FAKE_RATE_HZ)
+
+
+@pytest.fixture(scope="session")
+def plan():
+    return load_plan()
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "home"
+    monkeypatch.setenv("SOFTPACE_HOME", str(folder))
+    return folder
+
+
+@pytest.fixture
+def fake_engine() -> FakeEngine:
+    return FakeEngine()
+
+
+@pytest.fixture
+def fake_speaker(fake_engine: FakeEngine, tmp_path: Path) -> Speaker:
+    return Speaker(fake_engine, get_profile("calm"), tmp_path / "cache")
+
+
+def decode_mp3(path: Path) -> tuple[np.ndarray, int]:
+    """Decode an MP3 to float samples in [-1, 1] (miniaudio: no ffmpeg needed)."""
+    import miniaudio
+
+    decoded = miniaudio.mp3_read_s16(path.read_bytes())
+    samples = np.frombuffer(decoded.samples, dtype=np.int16).astype(np.float32) / 32768.0
+    if decoded.nchannels > 1:
+        samples = samples.reshape(-1, decoded.nchannels).mean(axis=1)
+    return samples, decoded.sample_rate
+
+
+def rms_db(samples: np.ndarray) -> float:
+    return float(20 * np.log10(np.sqrt(np.mean(np.square(samples, dtype=np.float64))) + 1e-12))

@@ -1,0 +1,145 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from softpace.errors import PlanError, UnknownStageError
+from softpace.plan import Variant, builtin_plan_path, load_plan, parse_plan
+
+EXPECTED_STAGES = (
+    "external-mapping",
+    "entrance-contact",
+    "shallow-insertion",
+    "micro-movements",
+    "partner-progression",
+    "gentle-strength",
+)
+
+
+def test_builtin_plan_has_every_stage_in_order(plan):
+    assert plan.stage_ids == EXPECTED_STAGES
+    assert [s.number for s in plan.stages] == [1, 2, 3, 4, 5, 6]
+    assert [s.min_days for s in plan.stages[:4]] == [3, 3, 4, 4]
+
+
+def test_circuit_matches_the_source_plan(plan):
+    circuit = [e for e in plan.exercises if e.kind == "circuit"]
+    assert [e.id for e in circuit] == [
+        "diaphragm-breath", "jaw-pelvic-pairing", "hip-openers", "reverse-kegels",
+        "warmth-and-lubrication",
+    ]
+    minutes = {e.id: (e.minutes.low, e.minutes.high) for e in circuit}
+    assert minutes == {
+        "diaphragm-breath": (3, 3), "jaw-pelvic-pairing": (2, 2), "hip-openers": (3, 4),
+        "reverse-kegels": (2, 2), "warmth-and-lubrication": (1, 3),
+    }
+    hips = plan.exercise("hip-openers")
+    assert hips.choose == 2 and {o.id for o in hips.options} == {
+        "childs-pose", "happy-baby", "figure-four"}
+    assert plan.exercise("diaphragm-breath").cue == "Inhale widen, exhale soften."
+
+
+def test_steps_carry_their_holds(plan):
+    steps = {e.number: e for e in plan.exercises if e.kind == "step"}
+    assert sorted(steps) == [1, 2, 3, 4, 5, 6]
+    assert (steps[1].settle_s.low, steps[1].settle_s.high) == (30, 60)
+    assert (steps[2].hold_s.low, steps[2].hold_s.high) == (30, 60)
+    assert (steps[3].hold_s.low, steps[3].hold_s.high) == (20, 30)
+    assert steps[3].repeats.high == 3
+    assert (steps[4].hold_s.low, steps[4].hold_s.high) == (60, 180)
+    assert (steps[6].check_in_s.low, steps[6].check_in_s.high) == (30, 60)
+
+
+def test_rules_symptoms_and_red_flags_are_data(plan):
+    assert plan.comfort_rule.max_discomfort == 2
+    assert {i.id for i in plan.troubleshooting} == {
+        "burning", "clench", "movement-hurts", "fear", "soreness"}
+    assert {"bleeding", "infection", "bulge", "sharp-pain", "pain-not-settling"} <= {
+        i.id for i in plan.red_flags}
+    strength = plan.stage("gentle-strength")
+    assert strength.requires_consistent_comfort
+    assert plan.stages[-1] is strength
+
+
+def test_session_lengths_follow_the_variant(plan):
+    stage = plan.stage("entrance-contact")
+    assert plan.session_length_s(stage, Variant.SHORT) < plan.session_length_s(stage)
+    # circuit 14 min + step 4 min + opening and close
+    assert plan.session_length_s(stage) == 14 * 60 + 4 * 60 + plan.opening_s + plan.close_s
+
+
+def test_unknown_stage_lists_valid_ids(plan):
+    with pytest.raises(UnknownStageError) as err:
+        plan.stage("dilators")
+    assert "dilators" in str(err.value)
+    for stage_id in EXPECTED_STAGES:
+        assert stage_id in str(err.value)
+
+
+def _builtin_text() -> str:
+    return builtin_plan_path().read_text("utf-8")
+
+
+def _error_for(text: str) -> str:
+    with pytest.raises(PlanError) as err:
+        parse_plan(text, Path("my-plan.toml"))
+    return str(err.value)
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def test_toml_syntax_error_names_file_and_line():
+    text = _builtin_text().replace('min_days = 3\n', 'min_days = = 3\n', 1)
+    message = _error_for(text)
+    assert message.startswith(f"my-plan.toml:{_line_of(text, 'min_days = = 3')}:")
+
+
+def test_unknown_key_names_its_line():
+    text = _builtin_text().replace('min_days = 4\n', 'min_days = 4\nmax_dayz = 9\n', 1)
+    message = _error_for(text)
+    assert message.startswith(f"my-plan.toml:{_line_of(text, 'max_dayz')}:")
+    assert "max_dayz" in message and "unknown key" in message
+
+
+def test_wrong_type_names_key_and_line():
+    text = _builtin_text().replace('minutes = [3, 3]', 'minutes = "three"', 1)
+    message = _error_for(text)
+    line = _line_of(text, 'minutes = "three"')
+    assert message.startswith(f"my-plan.toml:{line}:")
+    assert "circuit[1].minutes" in message
+
+
+def test_stage_referring_to_unknown_exercise():
+    text = _builtin_text().replace('"entrance-contact"]', '"entrance-kontakt"]', 1)
+    message = _error_for(text)
+    assert "entrance-kontakt" in message and "stages[2].exercises" in message
+    assert message.startswith(f"my-plan.toml:{_line_of(text, 'entrance-kontakt')}:")
+
+
+def test_duplicate_stage_id():
+    text = _builtin_text().replace('id = "entrance-contact"\ntitle = "Days 4-6',
+                                   'id = "external-mapping"\ntitle = "Days 4-6', 1)
+    assert "duplicate stage id 'external-mapping'" in _error_for(text)
+
+
+def test_bad_range_and_bad_slug():
+    assert "0 < low <= high" in _error_for(
+        _builtin_text().replace("hold_s = [30, 60]", "hold_s = [60, 30]", 1))
+    assert "lowercase hyphenated slug" in _error_for(
+        _builtin_text().replace('id = "bleeding"', 'id = "Bleeding Badly"', 1))
+
+
+def test_missing_plan_file_and_missing_key(tmp_path):
+    with pytest.raises(PlanError, match="cannot read"):
+        load_plan(tmp_path / "nope.toml")
+    text = _builtin_text().replace('cue = "Soft jaw, soft pelvic floor."\n', "", 1)
+    assert "circuit[2].cue: is missing" in _error_for(text)
+
+
+def test_a_custom_plan_file_loads(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(_builtin_text().replace("opening_s = 45", "opening_s = 60"), "utf-8")
+    assert load_plan(path).opening_s == 60

@@ -45,7 +45,7 @@ def session_timeline(
     plan: Plan, stage: Stage, options: SessionOptions, speaker: Speaker
 ) -> Timeline:
     """The Timeline as the real voice will speak it (synthesizing and caching the words)."""
-    return build_timeline(plan, stage, options, speaker.measure)
+    return build_timeline(plan, stage, options, speaker.measure, speaker.prefetch)
 
 
 def render_session(

@@ -26,17 +26,26 @@ def test_builtin_plan_has_every_stage_in_order(plan):
 def test_circuit_matches_the_source_plan(plan):
     circuit = [e for e in plan.exercises if e.kind == "circuit"]
     assert [e.id for e in circuit] == [
-        "diaphragm-breath", "jaw-pelvic-pairing", "hip-openers", "reverse-kegels",
+        "diaphragm-breath",
+        "jaw-pelvic-pairing",
+        "hip-openers",
+        "reverse-kegels",
         "warmth-and-lubrication",
     ]
     minutes = {e.id: (e.minutes.low, e.minutes.high) for e in circuit}
     assert minutes == {
-        "diaphragm-breath": (3, 3), "jaw-pelvic-pairing": (2, 2), "hip-openers": (3, 4),
-        "reverse-kegels": (2, 2), "warmth-and-lubrication": (1, 3),
+        "diaphragm-breath": (3, 3),
+        "jaw-pelvic-pairing": (2, 2),
+        "hip-openers": (3, 4),
+        "reverse-kegels": (2, 2),
+        "warmth-and-lubrication": (1, 3),
     }
     hips = plan.exercise("hip-openers")
     assert hips.choose == 2 and {o.id for o in hips.options} == {
-        "childs-pose", "happy-baby", "figure-four"}
+        "childs-pose",
+        "happy-baby",
+        "figure-four",
+    }
     assert plan.exercise("diaphragm-breath").cue == "Inhale widen, exhale soften."
 
 
@@ -54,9 +63,15 @@ def test_steps_carry_their_holds(plan):
 def test_rules_symptoms_and_red_flags_are_data(plan):
     assert plan.comfort_rule.max_discomfort == 2
     assert {i.id for i in plan.troubleshooting} == {
-        "burning", "clench", "movement-hurts", "fear", "soreness"}
+        "burning",
+        "clench",
+        "movement-hurts",
+        "fear",
+        "soreness",
+    }
     assert {"bleeding", "infection", "bulge", "sharp-pain", "pain-not-settling"} <= {
-        i.id for i in plan.red_flags}
+        i.id for i in plan.red_flags
+    }
     strength = plan.stage("gentle-strength")
     assert strength.requires_consistent_comfort
     assert plan.stages[-1] is strength
@@ -92,20 +107,20 @@ def _line_of(text: str, needle: str) -> int:
 
 
 def test_toml_syntax_error_names_file_and_line():
-    text = _builtin_text().replace('min_days = 3\n', 'min_days = = 3\n', 1)
+    text = _builtin_text().replace("min_days = 3\n", "min_days = = 3\n", 1)
     message = _error_for(text)
     assert message.startswith(f"my-plan.toml:{_line_of(text, 'min_days = = 3')}:")
 
 
 def test_unknown_key_names_its_line():
-    text = _builtin_text().replace('min_days = 4\n', 'min_days = 4\nmax_dayz = 9\n', 1)
+    text = _builtin_text().replace("min_days = 4\n", "min_days = 4\nmax_dayz = 9\n", 1)
     message = _error_for(text)
     assert message.startswith(f"my-plan.toml:{_line_of(text, 'max_dayz')}:")
     assert "max_dayz" in message and "unknown key" in message
 
 
 def test_wrong_type_names_key_and_line():
-    text = _builtin_text().replace('minutes = [3, 3]', 'minutes = "three"', 1)
+    text = _builtin_text().replace("minutes = [3, 3]", 'minutes = "three"', 1)
     message = _error_for(text)
     line = _line_of(text, 'minutes = "three"')
     assert message.startswith(f"my-plan.toml:{line}:")
@@ -120,16 +135,21 @@ def test_stage_referring_to_unknown_exercise():
 
 
 def test_duplicate_stage_id():
-    text = _builtin_text().replace('id = "entrance-contact"\ntitle = "Days 4-6',
-                                   'id = "external-mapping"\ntitle = "Days 4-6', 1)
+    text = _builtin_text().replace(
+        'id = "entrance-contact"\ntitle = "Days 4-6',
+        'id = "external-mapping"\ntitle = "Days 4-6',
+        1,
+    )
     assert "duplicate stage id 'external-mapping'" in _error_for(text)
 
 
 def test_bad_range_and_bad_slug():
     assert "0 < low <= high" in _error_for(
-        _builtin_text().replace("hold_s = [30, 60]", "hold_s = [60, 30]", 1))
+        _builtin_text().replace("hold_s = [30, 60]", "hold_s = [60, 30]", 1)
+    )
     assert "lowercase hyphenated slug" in _error_for(
-        _builtin_text().replace('id = "bleeding"', 'id = "Bleeding Badly"', 1))
+        _builtin_text().replace('id = "bleeding"', 'id = "Bleeding Badly"', 1)
+    )
 
 
 def test_missing_plan_file_and_missing_key(tmp_path):

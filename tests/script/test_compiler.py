@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -20,7 +22,10 @@ def compile_text(text: str, measure=None, inhale_s=4.0, exhale_s=6.0):
     return compile_timeline(
         parse_cues(text, source="t.j2"),
         measure or per_word(),
-        stage="test", title="Test", inhale_s=inhale_s, exhale_s=exhale_s,
+        stage="test",
+        title="Test",
+        inhale_s=inhale_s,
+        exhale_s=exhale_s,
     )
 
 
@@ -29,8 +34,9 @@ def kinds(timeline, segment=None):
 
 
 def test_blocks_last_exactly_their_length_and_breath_fills_the_gap():
-    t = compile_text("segment a 60 A\nsay one two three four\nbreathe fill\n"
-                     "segment b 30 B\nsay hi\n")
+    t = compile_text(
+        "segment a 60 A\nsay one two three four\nbreathe fill\nsegment b 30 B\nsay hi\n"
+    )
     assert [(s.id, s.start_s, s.end_s) for s in t.segments] == [("a", 0, 60), ("b", 60, 90)]
     assert t.n_samples == 90 * SR
     speech = t.speech()
@@ -49,13 +55,14 @@ def test_phases_alternate_and_touch():
     t = compile_text("segment a 41 A\nbreathe 4\n")
     phases = [e for e in t.events if e.kind in ("inhale", "exhale")]
     assert [e.kind for e in phases] == ["inhale", "exhale"] * 4
-    for before, after in zip(phases, phases[1:], strict=False):
+    for before, after in itertools.pairwise(phases):
         assert before.end_n == after.start_n
 
 
 def test_breathe_until_anchors_the_next_words():
-    t = compile_text("segment a 120 A\nsay start now\nbreathe until 1:00\nsay halfway there\n"
-                     "breathe fill\n")
+    t = compile_text(
+        "segment a 120 A\nsay start now\nbreathe until 1:00\nsay halfway there\nbreathe fill\n"
+    )
     words = {e.text: e.start_s for e in t.speech()}
     assert words["halfway there"] == pytest.approx(60.0)
 
@@ -72,8 +79,12 @@ def test_breath_words_sit_on_each_phase():
     t = compile_text("segment a 30 A\nbreathe 2 say in now | out now\n", measure=per_word(0.8))
     said = [(e.text, e.start_n) for e in t.speech()]
     phases = [(e.kind, e.start_n) for e in t.events if e.kind in ("inhale", "exhale")]
-    assert said[:4] == [("in now", phases[0][1]), ("out now", phases[1][1]),
-                        ("in now", phases[2][1]), ("out now", phases[3][1])]
+    assert said[:4] == [
+        ("in now", phases[0][1]),
+        ("out now", phases[1][1]),
+        ("in now", phases[2][1]),
+        ("out now", phases[3][1]),
+    ]
 
 
 def test_hold_counts_down_its_last_seconds():
@@ -83,7 +94,8 @@ def test_hold_counts_down_its_last_seconds():
     count = {e.text: e.start_n for e in t.speech()}
     assert count["Ten more seconds."] == hold.end_n - seconds_to_samples(10)
     assert [count["Three."], count["Two."], count["One."]] == [
-        hold.end_n - seconds_to_samples(k) for k in (3, 2, 1)]
+        hold.end_n - seconds_to_samples(k) for k in (3, 2, 1)
+    ]
     inside = [e for e in t.events if e.kind == "inhale" and hold.start_n <= e.start_n < hold.end_n]
     assert len(inside) == 3
 
@@ -162,10 +174,11 @@ def test_timing_invariants(blocks, inhale_s, exhale_s):
     for e in t.events:
         lo, hi = bounds[e.segment]
         assert lo <= e.start_n < e.end_n <= hi
-    breaths = sorted((e for e in t.events if e.kind in ("inhale", "exhale")),
-                     key=lambda e: e.start_n)
-    for a, b in zip(breaths, breaths[1:], strict=False):
+    breaths = sorted(
+        (e for e in t.events if e.kind in ("inhale", "exhale")), key=lambda e: e.start_n
+    )
+    for a, b in itertools.pairwise(breaths):
         assert a.end_n <= b.start_n
     top_level_speech = [e for e in t.speech() if e.text and e.text.startswith("word")]
-    for a, b in zip(top_level_speech, top_level_speech[1:], strict=False):
+    for a, b in itertools.pairwise(top_level_speech):
         assert a.end_n <= b.start_n

@@ -39,8 +39,9 @@ def test_every_cue_kind_parses():
     assert cues[2] == Pause("<script>:5", 1.5)
     assert cues[3] == Bell("<script>:6")
     assert cues[4] == Breathe("<script>:7", cycles=3)
-    assert cues[5] == Breathe("<script>:8", cycles=2, inhale_text="Inhale widen",
-                              exhale_text="exhale soften")
+    assert cues[5] == Breathe(
+        "<script>:8", cycles=2, inhale_text="Inhale widen", exhale_text="exhale soften"
+    )
     assert cues[6] == Breathe("<script>:9", until_s=90.0)
     assert cues[7] == Breathe("<script>:10", exhale_text="hum or sigh")
     assert cues[7].flexible and not cues[4].flexible

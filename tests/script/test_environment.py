@@ -51,8 +51,11 @@ def test_undefined_variable_names_file_and_line(plan, tmp_path):
 
 def test_words_too_long_for_their_block_name_the_template_line(plan, tmp_path):
     long_words = " ".join(["slowly"] * 400)
-    options = _override(tmp_path, "exercises/jaw-pelvic-pairing.j2",
-                        f"say A short line.\nsay {long_words}\nbreathe fill\n")
+    options = _override(
+        tmp_path,
+        "exercises/jaw-pelvic-pairing.j2",
+        f"say A short line.\nsay {long_words}\nbreathe fill\n",
+    )
     with pytest.raises(CueError) as err:
         build_timeline(plan, plan.stage("external-mapping"), options, estimate_measure())
     message = str(err.value)
@@ -61,8 +64,9 @@ def test_words_too_long_for_their_block_name_the_template_line(plan, tmp_path):
 
 
 def test_a_bad_cue_in_a_template_names_its_line(plan, tmp_path):
-    options = _override(tmp_path, "close.j2",
-                        "segment close 50 Closing\nsay Thank you.\nwhisper goodbye\n")
+    options = _override(
+        tmp_path, "close.j2", "segment close 50 Closing\nsay Thank you.\nwhisper goodbye\n"
+    )
     with pytest.raises(CueError, match=r"^close.j2:3: unknown cue 'whisper'"):
         build_timeline(plan, plan.stage("external-mapping"), options, estimate_measure())
 
@@ -110,14 +114,18 @@ SOURCE = Path(__file__).resolve().parents[3] / "shared" / "source" / "home-plan.
 @pytest.mark.skipif(not SOURCE.exists(), reason="the shared source plan is not beside the repo")
 def test_narration_is_our_own_words(plan):
     """No run of eight words from the source plan is spoken verbatim."""
+
     def words(text):
         return re.findall(r"[a-z0-9']+", text.lower().replace("’", "'"))
 
     source = words(SOURCE.read_text("utf-8"))
-    runs = {tuple(source[i:i + 8]) for i in range(len(source) - 7)}
+    runs = {tuple(source[i : i + 8]) for i in range(len(source) - 7)}
     for stage in plan.stages:
         t = build_timeline(plan, stage, SessionOptions(), estimate_measure())
         spoken = words(" ".join(e.text for e in t.speech()))
-        copied = [" ".join(spoken[i:i + 8]) for i in range(len(spoken) - 7)
-                  if tuple(spoken[i:i + 8]) in runs]
+        copied = [
+            " ".join(spoken[i : i + 8])
+            for i in range(len(spoken) - 7)
+            if tuple(spoken[i : i + 8]) in runs
+        ]
         assert not copied, copied

@@ -28,8 +28,11 @@ CASES = [
 
 
 def _name(stage_id: str, options: SessionOptions) -> str:
-    suffix = "" if options == SessionOptions() else (
-        f"-{options.variant.value}-{options.inhale_s:g}-{options.exhale_s:g}")
+    suffix = (
+        ""
+        if options == SessionOptions()
+        else (f"-{options.variant.value}-{options.inhale_s:g}-{options.exhale_s:g}")
+    )
     return f"{stage_id}{suffix}.txt"
 
 
@@ -46,8 +49,9 @@ def test_script_matches_golden(plan, stage_id, options):
 
 
 def test_timeline_json_matches_golden(plan):
-    timeline = build_timeline(plan, plan.stage("entrance-contact"), SessionOptions(),
-                              estimate_measure(135))
+    timeline = build_timeline(
+        plan, plan.stage("entrance-contact"), SessionOptions(), estimate_measure(135)
+    )
     path = GOLDEN / "timeline" / "entrance-contact.json"
     if os.environ.get("SOFTPACE_UPDATE_GOLDEN"):
         path.parent.mkdir(parents=True, exist_ok=True)

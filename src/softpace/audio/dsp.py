@@ -41,12 +41,15 @@ def resample(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     if to_hz % from_hz == 0:
         factor = to_hz // from_hz
         stuffed = np.zeros(len(x) * factor, dtype=np.float32)
-        stuffed[::factor] = x * factor
+        stuffed[::factor] = x
         taps = 24 * factor + 1
         n = np.arange(taps) - (taps - 1) / 2
         kernel = np.sinc(n / factor) / factor * np.blackman(taps)
+        # every factor-th input is non-zero, so a kernel summing to `factor` keeps the level
         kernel = (kernel / kernel.sum() * factor).astype(np.float32)
-        return np.convolve(stuffed, kernel, mode="same").astype(np.float32)
+        full = np.convolve(stuffed, kernel)  # 'same' mode misbehaves for inputs < kernel
+        offset = (taps - 1) // 2
+        return full[offset : offset + len(stuffed)].astype(np.float32)
     n_out = round(len(x) * to_hz / from_hz)
     positions = np.arange(n_out, dtype=np.float64) * (from_hz / to_hz)
     return np.interp(positions, np.arange(len(x)), x).astype(np.float32)

@@ -42,6 +42,9 @@ class SpeechEngine(Protocol):
         ...
 
 
+Request = tuple[str, str, int, int, float]  # text, voice, rate_wpm, pitch, volume
+
+
 def get_engine(name: str) -> SpeechEngine:
     from softpace.errors import VoiceError
 

@@ -1,37 +1,47 @@
 """pyttsx3 behind the SpeechEngine interface, with its espeak driver's traps handled.
 
-Seen with pyttsx3 2.99 (espeak driver): queued save_to_file calls overwrite each other
-(only one file per runAndWait), it prints "Audio saved to ..." on stdout, the WAV is
-always 22050 Hz mono whatever the name says, an unknown voice id is silently ignored,
-and some versions return before the file exists. So: one utterance per runAndWait,
-stdout swallowed (Python and file-descriptor level), the rate read from the WAV header,
-voice ids checked against the engine's list, and the file awaited until it is complete.
+Seen with pyttsx3 2.99's espeak driver: queued save_to_file calls overwrite each other
+(one file per runAndWait), it prints "Audio saved to ..." on stdout, the WAV is always
+22050 Hz mono, an unknown voice id is silently ignored, and some versions return before
+the file exists. Measured here, worse: the driver runs espeak in its asynchronous
+"retrieval" mode, and runAndWait returns while espeak's own thread may still be working,
+so a clip can come out at the previous utterance's rate, carry part of the previous
+clip, or (after a few hundred utterances) be empty. That happened even in a freshly
+forked process, one utterance each, about one time in five under load.
+
+So on Linux this adapter drives libespeak-ng through pyttsx3's own ctypes binding
+(pyttsx3.drivers._espeak) in *synchronous* mode: voice, rate, pitch and volume are set
+in order and espeak_Synth returns only when every sample has been handed to our
+callback. No thread, no file, nothing printed, one complete clip per call; a voice
+espeak does not know is an error. Elsewhere (macOS, Windows) pyttsx3's engine runs as
+documented, one utterance per runAndWait, stdout silenced, the WAV awaited until whole.
 """
 
 from __future__ import annotations
 
 import contextlib
-import io
+import ctypes
 import os
 import sys
 import tempfile
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from softpace.errors import SpeechEngineError, VoiceError
-from softpace.voice.engine import EngineVoice, RawClip
+from softpace.voice.engine import EngineVoice, RawClip, Request
 
 FILE_WAIT_S = 10.0
+USE_ESPEAK_BINDING = sys.platform.startswith("linux")
 
 
 @contextlib.contextmanager
 def _quiet_stdout() -> Iterator[None]:
-    """Swallow anything printed, by Python code or by the C library, while synthesizing."""
+    """Swallow anything printed, by Python code or by a C library, while synthesizing."""
     sys.stdout.flush()
     try:
         fd = sys.__stdout__.fileno() if sys.__stdout__ else 1
@@ -42,13 +52,93 @@ def _quiet_stdout() -> Iterator[None]:
     try:
         if saved is not None:
             os.dup2(devnull, fd)
-        with contextlib.redirect_stdout(io.StringIO()):
+        with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
             yield
     finally:
         if saved is not None:
             os.dup2(saved, fd)
             os.close(saved)
         os.close(devnull)
+
+
+class _SyncEspeak:
+    """libespeak-ng in synchronous mode, through pyttsx3's binding."""
+
+    def __init__(self) -> None:
+        from pyttsx3.drivers import _espeak
+
+        self.lib = _espeak
+        with _quiet_stdout():
+            rate = _espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, 500)
+        if rate <= 0:
+            raise SpeechEngineError("espeak-ng could not initialise its voice data")
+        self.sample_rate_hz = int(rate)
+        self._chunks: list[bytes] = []
+        _espeak.SetSynthCallback(self._on_synth)
+
+    def _on_synth(self, wav: Any, numsamples: int, events: Any) -> int:
+        if numsamples > 0:
+            self._chunks.append(ctypes.string_at(wav, numsamples * ctypes.sizeof(ctypes.c_short)))
+        return 0
+
+    def voices(self) -> list[EngineVoice]:
+        found = []
+        for v in self.lib.ListVoices(None):
+            languages = (v.languages[1:].decode("utf-8", "ignore"),) if v.languages else ()
+            found.append(
+                EngineVoice(v.identifier.decode("utf-8").lower(), v.name.decode("utf-8"), languages)
+            )
+        return found
+
+    def speak(self, request: Request) -> RawClip:
+        text, voice, rate_wpm, pitch, volume = request
+        lib = self.lib
+        if lib.SetVoiceByName(voice.encode("utf-8")) != 0:
+            raise VoiceError(f"espeak-ng could not load the voice {voice!r}")
+        lib.SetParameter(lib.RATE, int(rate_wpm), 0)
+        lib.SetParameter(lib.PITCH, int(pitch), 0)
+        lib.SetParameter(lib.VOLUME, round(float(volume) * 100), 0)
+        self._chunks = []
+        with _quiet_stdout():
+            lib.Synth(text.encode("utf-8"), flags=lib.ENDPAUSE | lib.CHARS_UTF8)
+        data = b"".join(self._chunks)
+        if not data:
+            raise SpeechEngineError(f"the speech engine produced no audio for {text[:60]!r}")
+        return RawClip(np.frombuffer(data, dtype=np.int16).copy(), self.sample_rate_hz)
+
+
+class _Pyttsx3Files:
+    """pyttsx3's own engine (non-Linux): one utterance per runAndWait, WAV awaited."""
+
+    def __init__(self) -> None:
+        import pyttsx3
+
+        with _quiet_stdout():
+            self.engine: Any = pyttsx3.init()
+        self.workdir = Path(tempfile.mkdtemp(prefix="softpace-tts-"))
+        self.counter = 0
+
+    def voices(self) -> list[EngineVoice]:
+        return [
+            EngineVoice(str(v.id), str(v.name), tuple(str(x) for x in (v.languages or ())))
+            for v in self.engine.getProperty("voices")
+        ]
+
+    def speak(self, request: Request) -> RawClip:
+        text, voice, rate_wpm, _pitch, volume = request
+        self.counter += 1
+        path = self.workdir / f"u{self.counter}.wav"
+        try:
+            with _quiet_stdout():
+                self.engine.setProperty("voice", voice)
+                self.engine.setProperty("rate", int(rate_wpm))
+                self.engine.setProperty("volume", float(volume))
+                self.engine.save_to_file(text, str(path))
+                self.engine.runAndWait()
+            return _read_complete_wav(path, text)
+        finally:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
 
 class Pyttsx3Engine:
@@ -58,42 +148,37 @@ class Pyttsx3Engine:
     def __init__(self) -> None:
         from softpace.voice import espeak_runtime
 
-        self.espeak_source = espeak_runtime.prepare()
         try:
-            import pyttsx3
-
-            with _quiet_stdout():
-                driver = "espeak" if sys.platform.startswith("linux") else None
-                self._engine: Any = pyttsx3.init(driver) if driver else pyttsx3.init()
+            self.espeak_source = espeak_runtime.prepare() if USE_ESPEAK_BINDING else "native"
+            self._backend: _SyncEspeak | _Pyttsx3Files = (
+                _SyncEspeak() if USE_ESPEAK_BINDING else _Pyttsx3Files()
+            )
+        except SpeechEngineError:
+            raise
         except Exception as exc:  # pyttsx3 raises bare RuntimeError/OSError/ImportError
             raise SpeechEngineError(
                 f"the pyttsx3 speech engine could not start ({exc}); reinstall softpace "
                 "(pip install --force-reinstall softpace) or install espeak-ng"
             ) from exc
-        self._voice_ids: set[str] | None = None
-        self._workdir = Path(tempfile.mkdtemp(prefix="softpace-tts-"))
-        self._counter = 0
+        self._voices: list[EngineVoice] | None = None
 
     @classmethod
     def shared(cls) -> Pyttsx3Engine:
-        """espeak can be initialised only once per process, so there is one engine."""
+        """espeak is initialised once per process, so there is one engine."""
         if cls._shared is None:
             cls._shared = cls()
         return cls._shared
 
     def voices(self) -> list[EngineVoice]:
-        found = []
-        for v in self._engine.getProperty("voices"):
-            langs = tuple(str(x) for x in (getattr(v, "languages", None) or ()))
-            found.append(EngineVoice(id=str(v.id), name=str(v.name), languages=langs))
-        return found
+        if self._voices is None:
+            self._voices = self._backend.voices()
+        return self._voices
 
     def check_voice(self, voice: str) -> None:
-        if self._voice_ids is None:
-            self._voice_ids = {v.id for v in self.voices()}
+        ids = {v.id for v in self.voices()}
         base = voice.split("+", 1)[0]  # espeak variants: "gmw/en-us+f3"
-        if base not in self._voice_ids:
-            english = sorted(v for v in self._voice_ids if v.split("/")[-1].startswith("en"))
+        if base not in ids:
+            english = sorted(v for v in ids if v.split("/")[-1].startswith("en"))
             raise VoiceError(
                 f"the speech engine has no voice {voice!r}; English voices here: "
                 f"{', '.join(english) or 'none'} (`softpace voices` lists them all)"
@@ -102,23 +187,12 @@ class Pyttsx3Engine:
     def synthesize(
         self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
     ) -> RawClip:
-        self.check_voice(voice)
-        self._counter += 1
-        path = self._workdir / f"u{os.getpid()}-{self._counter}.wav"
-        engine = self._engine
-        try:
-            with _quiet_stdout():
-                engine.setProperty("voice", voice)
-                engine.setProperty("rate", int(rate_wpm))
-                engine.setProperty("volume", float(volume))
-                with contextlib.suppress(KeyError, ValueError):
-                    engine.setProperty("pitch", int(pitch))
-                engine.save_to_file(text, str(path))
-                engine.runAndWait()
-            return _read_complete_wav(path, text)
-        finally:
-            with contextlib.suppress(OSError):
-                path.unlink()
+        return self.synthesize_many([(text, voice, rate_wpm, pitch, volume)])[0]
+
+    def synthesize_many(self, requests: Sequence[Request]) -> list[RawClip]:
+        for voice in {r[1] for r in requests}:
+            self.check_voice(voice)
+        return [self._backend.speak(r) for r in requests]
 
 
 def _read_complete_wav(path: Path, text: str) -> RawClip:
@@ -131,16 +205,13 @@ def _read_complete_wav(path: Path, text: str) -> RawClip:
             with wave.open(str(path), "rb") as wav:
                 n_frames = wav.getnframes()
                 width, channels = wav.getsampwidth(), wav.getnchannels()
-                expected = 44 + n_frames * width * channels
-                if n_frames > 0 and size >= expected:
-                    frames = wav.readframes(n_frames)
-                    rate = wav.getframerate()
+                if n_frames > 0 and size >= 44 + n_frames * width * channels:
                     if width != 2:
                         raise SpeechEngineError(f"speech engine wrote {8 * width}-bit audio")
-                    samples = np.frombuffer(frames, dtype="<i2")
+                    samples = np.frombuffer(wav.readframes(n_frames), dtype="<i2")
                     if channels > 1:
                         samples = samples.reshape(-1, channels).mean(axis=1).astype(np.int16)
-                    return RawClip(samples.copy(), rate)
+                    return RawClip(samples.copy(), wav.getframerate())
                 last_error = f"the file is incomplete ({size} bytes)"
         except (FileNotFoundError, EOFError, wave.Error) as exc:
             last_error = str(exc) or type(exc).__name__

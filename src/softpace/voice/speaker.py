@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -55,26 +56,53 @@ class Speaker:
         )
         return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
-    def clip(self, text: str) -> np.ndarray:
-        """int16 samples at the session rate, trimmed of silence, edges ramped."""
+    def _path(self, text: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        key = self._key(text)
+        return self.cache_dir / "speech" / key[:2] / f"{key}.npy"
+
+    def _cached(self, text: str) -> np.ndarray | None:
         if text in self._memo:
             return self._memo[text]
-        key = self._key(text)
-        path = self.cache_dir / "speech" / key[:2] / f"{key}.npy" if self.cache_dir else None
-        samples = None
-        if path is not None and path.exists():
-            with contextlib.suppress(OSError, ValueError):
-                samples = np.load(path, allow_pickle=False)
-        if samples is None:
-            p = self.profile
-            raw = self.engine.synthesize(text, p.voice, p.rate_wpm, p.pitch, p.volume)
-            self.synthesized += 1
-            samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
-            if path is not None:
-                _save_atomic(path, samples)
+        path = self._path(text)
+        if path is None or not path.exists():
+            return None
+        try:
+            samples = np.load(path, allow_pickle=False)
+        except (OSError, ValueError):
+            return None  # a damaged entry is simply made again
+        return self._remember(text, samples)
+
+    def _remember(self, text: str, samples: np.ndarray) -> np.ndarray:
         samples.setflags(write=False)
         self._memo[text] = samples
         return samples
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Synthesize every uncached text in one batch (the engine may run them in parallel)."""
+        missing = list(dict.fromkeys(t for t in texts if self._cached(t) is None))
+        if not missing:
+            return
+        p = self.profile
+        requests = [(t, p.voice, p.rate_wpm, p.pitch, p.volume) for t in missing]
+        many = getattr(self.engine, "synthesize_many", None)
+        raws = many(requests) if many else [self.engine.synthesize(*r) for r in requests]
+        for text, raw in zip(missing, raws, strict=True):
+            self.synthesized += 1
+            samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
+            path = self._path(text)
+            if path is not None:
+                _save_atomic(path, samples)
+            self._remember(text, samples)
+
+    def clip(self, text: str) -> np.ndarray:
+        """int16 samples at the session rate, trimmed of silence, edges ramped."""
+        cached = self._cached(text)
+        if cached is not None:
+            return cached
+        self.prefetch([text])
+        return self._memo[text]
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
+from softpace.errors import OutputError
+
+
+def test_success_replaces_the_file(tmp_path):
+    target = tmp_path / "a.txt"
+    target.write_text("old")
+    write_text_atomic(target, "new")
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.txt"]
+
+
+def test_an_interrupted_write_leaves_the_old_file_and_no_partial(tmp_path):
+    target = tmp_path / "session.mp3"
+    target.write_bytes(b"complete old session")
+    with pytest.raises(KeyboardInterrupt), atomic_path(target) as temp:
+        temp.write_bytes(b"half an mp3")
+        raise KeyboardInterrupt
+    assert target.read_bytes() == b"complete old session"
+    assert [p.name for p in tmp_path.iterdir()] == ["session.mp3"]
+
+
+def test_an_interrupted_first_write_leaves_nothing(tmp_path):
+    target = tmp_path / "session.mp3"
+    with pytest.raises(RuntimeError), atomic_path(target) as temp:
+        temp.write_bytes(b"half")
+        raise RuntimeError("encoder died")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_unwritable_folder_is_a_clear_error(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    with pytest.raises(OutputError, match="cannot write to the output folder"):
+        ensure_writable_dir(locked)
+
+
+def test_a_file_where_the_folder_should_be(tmp_path):
+    (tmp_path / "out").write_text("I am a file")
+    with pytest.raises(OutputError, match="cannot create the output folder|not a folder"):
+        ensure_writable_dir(tmp_path / "out" / "sub")
+    with pytest.raises(OutputError):
+        ensure_writable_dir(tmp_path / "out")

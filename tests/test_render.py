@@ -1,0 +1,128 @@
+"""End to end with the real voice and encoder: `softpace render --all`, then decode and measure."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from softpace.cli import cli
+from tests.conftest import decode_mp3, rms_db
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    out = tmp_path_factory.mktemp("out")
+    result = CliRunner().invoke(
+        cli,
+        ["--home", str(home), "render", "--all", "--out", str(out)],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 0, result.output
+    return out, home, result
+
+
+def test_every_stage_is_rendered(rendered, plan):
+    out, _, result = rendered
+    for stage in plan.stage_ids:
+        assert (out / f"{stage}.mp3").stat().st_size > 100_000
+        assert (out / f"{stage}.timeline.json").exists()
+        assert f"{stage}.mp3" in result.output
+    assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
+
+
+def _load(out, stage):
+    timeline = json.loads((out / f"{stage}.timeline.json").read_text())
+    audio, rate = decode_mp3(out / f"{stage}.mp3")
+    return timeline, audio, rate
+
+
+@pytest.mark.parametrize("stage", ["external-mapping", "micro-movements", "gentle-strength"])
+def test_decoded_duration_matches_the_timeline(rendered, stage):
+    timeline, audio, rate = _load(rendered[0], stage)
+    assert rate == 44_100
+    assert abs(len(audio) / rate - timeline["duration_s"]) <= 0.040
+
+
+def _window(audio, rate, start_s, end_s, trim_s=0.05):
+    return audio[int((start_s + trim_s) * rate) : int((end_s - trim_s) * rate)]
+
+
+def _overlaps(event, others, pad_s=0.4):
+    return any(
+        o is not event
+        and o["start_s"] - pad_s < event["end_s"]
+        and event["start_s"] < o["end_s"] + pad_s
+        for o in others
+    )
+
+
+@pytest.mark.parametrize("stage", ["entrance-contact", "partner-progression"])
+def test_speech_and_tones_sit_where_the_timeline_says(rendered, stage):
+    timeline, audio, rate = _load(rendered[0], stage)
+    events = timeline["events"]
+    speech = [e for e in events if e["kind"] == "speech" and e["end_s"] - e["start_s"] > 0.6]
+    loud = [e for e in events if e["kind"] in ("speech", "bell")]
+    speech_db = [rms_db(_window(audio, rate, e["start_s"], e["end_s"])) for e in speech]
+    assert min(speech_db) > -32, "every spoken line carries speech energy"
+
+    breaths = [e for e in events if e["kind"] in ("inhale", "exhale") and not _overlaps(e, loud)]
+    assert len(breaths) > 20
+    breath_db = []
+    for e in breaths:
+        span = e["end_s"] - e["start_s"]
+        middle = _window(audio, rate, e["start_s"] + span / 4, e["end_s"] - span / 4, 0)
+        breath_db.append(rms_db(middle))
+        spectrum = np.abs(np.fft.rfft(middle * np.hanning(len(middle))))
+        peak_hz = np.fft.rfftfreq(len(middle), 1 / rate)[np.argmax(spectrum)]
+        expected = (190, 226) if e["kind"] == "inhale" else (140, 180)
+        assert expected[0] <= peak_hz <= expected[1], (e, peak_hz)
+    assert max(breath_db) < -22 and min(breath_db) > -50
+    assert np.mean(speech_db) - np.mean(breath_db) >= 10, "the voice sits clearly above the tones"
+
+    # stretches where the timeline has nothing are quiet
+    busy = sorted((e["start_s"], e["end_s"]) for e in events if e["kind"] != "hold")
+    gaps, last_end = [], 0.0
+    for start, end in busy:
+        if start - last_end > 1.5:
+            gaps.append((last_end + 0.4, start - 0.4))
+        last_end = max(last_end, end)
+    assert gaps
+    for start, end in gaps:
+        assert rms_db(_window(audio, rate, start, end, 0)) < -60
+
+
+def test_timeline_json_has_the_documented_shape(rendered):
+    timeline = json.loads((rendered[0] / "entrance-contact.timeline.json").read_text())
+    assert {"stage", "title", "duration_s", "breath", "segments", "events"} <= set(timeline)
+    assert timeline["breath"] == {"inhale_s": 4.0, "exhale_s": 6.0}
+    assert timeline["segments"][0]["start_s"] == 0
+    assert timeline["segments"][-1]["end_s"] == timeline["duration_s"]
+    kinds = {e["kind"] for e in timeline["events"]}
+    assert kinds == {"speech", "inhale", "exhale", "hold", "bell"}
+    for event in timeline["events"]:
+        assert event["segment"] in {s["id"] for s in timeline["segments"]}
+        assert event["start_s"] < event["end_s"]
+
+
+def test_a_second_render_synthesizes_nothing(rendered, tmp_path, monkeypatch):
+    _, home, _ = rendered
+    from softpace.voice import pyttsx3_engine
+
+    calls = []
+    original = pyttsx3_engine.Pyttsx3Engine.synthesize
+    monkeypatch.setattr(
+        pyttsx3_engine.Pyttsx3Engine,
+        "synthesize",
+        lambda self, *a: calls.append(a) or original(self, *a),
+    )
+    result = CliRunner().invoke(
+        cli, ["--home", str(home), "render", "entrance-contact", "--out", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    assert calls == []

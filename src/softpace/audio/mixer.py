@@ -8,6 +8,7 @@ smooth ramps. Positions are whole samples from the Timeline.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -29,6 +30,17 @@ class MixSettings:
     tones: bool = True
     duck_db: float = DUCK_DB
     block_s: float = BLOCK_S
+
+
+@functools.lru_cache(maxsize=64)
+def _whole_sound(kind: str, length_n: int, sample_rate_hz: int) -> np.ndarray:
+    """Every inhale (exhale, bell) of one length is the same wave: render it once."""
+    if kind == "bell":
+        wave = bell(length_n, 0, length_n, sample_rate_hz)
+    else:
+        wave = breath_tone(kind, length_n, 0, length_n, sample_rate_hz)
+    wave.setflags(write=False)
+    return wave
 
 
 class _Index:
@@ -78,13 +90,10 @@ def mix_blocks(
             lo, hi = max(b0, event.start_n), min(b1, event.end_n)
             if lo >= hi:
                 continue
-            length = event.end_n - event.start_n
-            if event.kind == "bell":
-                piece = bell(length, lo - event.start_n, hi - lo, sr)
-            else:
-                piece = breath_tone(event.kind, length, lo - event.start_n, hi - lo, sr)
-                piece *= tone_scale
-            tone_bus[lo - b0 : hi - b0] += piece
+            wave = _whole_sound(event.kind, event.end_n - event.start_n, sr)
+            piece = wave[lo - event.start_n : hi - event.start_n]
+            scale = 1.0 if event.kind == "bell" else tone_scale
+            tone_bus[lo - b0 : hi - b0] += piece * scale
         for event in speech.overlapping(b0, b1):
             clip = clips[event.text or ""]
             lo, hi = max(b0, event.start_n), min(b1, event.start_n + len(clip))

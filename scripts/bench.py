@@ -36,8 +36,7 @@ def main() -> None:
     parser.add_argument("--stage", help="stage id (default: the longest session)")
     args = parser.parse_args()
     plan = load_plan()
-    stage = (plan.stage(args.stage) if args.stage
-             else max(plan.stages, key=plan.session_length_s))
+    stage = plan.stage(args.stage) if args.stage else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
     engine = get_engine("pyttsx3")
     profile = get_profile("calm")
@@ -45,21 +44,25 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         cold_speaker = Speaker(engine, profile, work / "cache")
-        cold_s, result = timed(lambda: render_session(plan, stage, options, cold_speaker,
-                                                      work / "out"))
+        cold_s, result = timed(
+            lambda: render_session(plan, stage, options, cold_speaker, work / "out")
+        )
         warm_speaker = Speaker(engine, profile, work / "cache")
-        warm_s, warm = timed(lambda: render_session(plan, stage, options, warm_speaker,
-                                                    work / "out"))
+        warm_s, warm = timed(
+            lambda: render_session(plan, stage, options, warm_speaker, work / "out")
+        )
         assert warm.synthesized == 0
 
         timeline = session_timeline(plan, stage, options, warm_speaker)
         clips = {e.text or "": warm_speaker.clip(e.text or "") for e in timeline.speech()}
-        mix_s, audio = timed(lambda: np.concatenate(
-            [b.copy() for b in mix_blocks(timeline, clips, start_n=ENCODER_DELAY_N)]))
+        mix_s, audio = timed(
+            lambda: np.concatenate(
+                [b.copy() for b in mix_blocks(timeline, clips, start_n=ENCODER_DELAY_N)]
+            )
+        )
         block_n = int(4.0 * timeline.sample_rate_hz)
-        blocks = [audio[i:i + block_n] for i in range(0, len(audio), block_n)]
-        encode_s, _ = timed(lambda: encode_mp3(blocks, work / "alone.mp3",
-                                               timeline.sample_rate_hz))
+        blocks = [audio[i : i + block_n] for i in range(0, len(audio), block_n)]
+        encode_s, _ = timed(lambda: encode_mp3(blocks, work / "alone.mp3", timeline.sample_rate_hz))
 
     minutes = result.duration_s / 60
     print(f"stage: {stage.id} ({minutes:.1f} min of audio, {result.speech_clips} speech clips)")

@@ -126,3 +126,29 @@ def test_a_second_render_synthesizes_nothing(rendered, tmp_path, monkeypatch):
     )
     assert result.exit_code == 0, result.output
     assert calls == []
+
+
+def test_a_render_that_fails_mid_encode_leaves_no_half_written_mp3(
+    plan, fake_speaker, tmp_path, monkeypatch
+):
+    from softpace.audio import encode
+    from softpace.render import render_session
+    from softpace.script.narration import SessionOptions
+
+    stage = plan.stage("entrance-contact")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "entrance-contact.mp3").write_bytes(b"yesterday's good session")
+
+    def failing_encode(blocks, path, sample_rate_hz, progress=None):
+        with open(path, "wb") as handle:
+            for i, block in enumerate(blocks):
+                handle.write(block.tobytes())
+                if i == 3:
+                    raise KeyboardInterrupt
+
+    monkeypatch.setattr(encode, "encode_mp3", failing_encode)
+    with pytest.raises(KeyboardInterrupt):
+        render_session(plan, stage, SessionOptions(), fake_speaker, out)
+    assert (out / "entrance-contact.mp3").read_bytes() == b"yesterday's good session"
+    assert sorted(p.name for p in out.iterdir()) == ["entrance-contact.mp3"]

@@ -71,7 +71,7 @@ def render_session(
         write_tags(
             temp,
             Tags(
-                title=f"{stage.number}. {_title_case(stage)}",
+                title=f"{stage.number}. {stage.title}",
                 artist=ARTIST,
                 album=plan.title,
                 track=stage.number,
@@ -105,7 +105,3 @@ def total_samples(job: RenderJob) -> int:
     return sum(
         int(job.plan.session_length_s(stage, job.options.variant) * sr) for stage in job.stages
     )
-
-
-def _title_case(stage: Stage) -> str:
-    return stage.title

@@ -218,7 +218,7 @@ def render(
         raise click.UsageError("name one STAGE, or pass --all (see `softpace stages`)")
     plan = app.plan()
     chosen = plan.stages if render_every else (plan.stage(stage or ""),)
-    _render(app, chosen, out_dir, voice, _options(inhale_s, exhale_s, short))
+    _render(app, plan, chosen, out_dir, voice, _options(inhale_s, exhale_s, short))
 
 
 @cli.command()
@@ -244,14 +244,15 @@ def today(
         softpace today
     """
     plan = app.plan()
-    _render(app, (plan.stages[0],), out_dir, voice, _options(inhale_s, exhale_s, short))
+    _render(app, plan, (plan.stages[0],), out_dir, voice, _options(inhale_s, exhale_s, short))
 
 
-def _render(app: AppContext, chosen: Any, out_dir: Path, voice: str, options: Any) -> None:
+def _render(
+    app: AppContext, plan: Any, chosen: Any, out_dir: Path, voice: str, options: Any
+) -> None:
     from softpace.atomic import ensure_writable_dir
     from softpace.render import RenderJob, render_all, total_samples
 
-    plan = app.plan()
     job = RenderJob(plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options)
     ensure_writable_dir(out_dir)
     speaker = app.speaker(voice)

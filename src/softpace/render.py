@@ -13,7 +13,7 @@ from pathlib import Path
 from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
 from softpace.plan.model import Plan, Stage
 from softpace.script.narration import SessionOptions, build_timeline
-from softpace.script.timeline import Timeline
+from softpace.script.timeline import Timeline, seconds_to_samples
 from softpace.voice.speaker import Speaker
 
 ARTIST = "softpace"
@@ -45,7 +45,7 @@ def session_timeline(
     plan: Plan, stage: Stage, options: SessionOptions, speaker: Speaker
 ) -> Timeline:
     """The Timeline as the real voice will speak it (synthesizing and caching the words)."""
-    return build_timeline(plan, stage, options, speaker.measure, speaker.prefetch)
+    return build_timeline(plan, stage, options, speaker.measure)
 
 
 def render_session(
@@ -101,7 +101,7 @@ def render_all(
 
 def total_samples(job: RenderJob) -> int:
     """For a progress bar: the samples the job will encode."""
-    sr = 44_100
     return sum(
-        int(job.plan.session_length_s(stage, job.options.variant) * sr) for stage in job.stages
+        seconds_to_samples(job.plan.session_length_s(stage, job.options.variant))
+        for stage in job.stages
     )

@@ -79,11 +79,3 @@ def test_each_utterance_gets_its_own_rate_and_voice(engine):
         assert max(seen) <= min(seen) * 1.02, (request, seen)
     by_rate = {rate: [min(v) for k, v in lengths.items() if k[2] == rate] for rate in (100, 250)}
     assert min(by_rate[100]) > 2 * max(by_rate[250])
-
-
-def test_a_batch_runs_in_parallel_and_keeps_order(engine):
-    texts = [f"Line {i}, {'slowly ' * (i % 5)}" for i in range(12)]
-    batch = engine.synthesize_many([(t, "gmw/en-us", 150, 50, 1.0) for t in texts])
-    single = [engine.synthesize(t, "gmw/en-us", 150, 50, 1.0) for t in texts]
-    for a, b in zip(batch, single, strict=True):
-        assert abs(len(a.samples) - len(b.samples)) <= 0.02 * len(b.samples)

@@ -72,19 +72,6 @@ def compile_timeline(
     )
 
 
-def spoken_texts(cues: Sequence[Cue]) -> list[str]:
-    """Every text these cues will speak (so a voice can synthesize them all up front)."""
-    texts: list[str] = []
-    for cue in cues:
-        if isinstance(cue, Say):
-            texts.append(cue.text)
-        elif isinstance(cue, Breathe):
-            texts += [t for t in (cue.inhale_text, cue.exhale_text) if t]
-        elif isinstance(cue, Hold) and cue.countdown:
-            texts += [words for _, words in COUNTDOWN]
-    return list(dict.fromkeys(texts))
-
-
 def _split_blocks(cues: Sequence[Cue]) -> list[tuple[SegmentCue, list[Cue]]]:
     blocks: list[tuple[SegmentCue, list[Cue]]] = []
     for cue in cues:

@@ -6,13 +6,13 @@ cue text (handy for tests and for template authors).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from softpace.errors import OptionError
 from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
-from softpace.script.compiler import Measure, compile_timeline, spoken_texts
+from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
 from softpace.script.environment import make_environment, render_template
 from softpace.script.timeline import Timeline
@@ -111,12 +111,8 @@ def build_timeline(
     stage: Stage,
     options: SessionOptions,
     measure: Measure,
-    prefetch: Callable[[list[str]], None] | None = None,
 ) -> Timeline:
-    """`prefetch`, if given, receives every text to be spoken before any is measured."""
     cues = parse_cues(script_text(plan, stage, options), source="session.j2")
-    if prefetch is not None:
-        prefetch(spoken_texts(cues))
     return compile_timeline(
         cues,
         measure,

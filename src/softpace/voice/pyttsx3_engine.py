@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import wave
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -161,6 +161,7 @@ class Pyttsx3Engine:
                 "(pip install --force-reinstall softpace) or install espeak-ng"
             ) from exc
         self._voices: list[EngineVoice] | None = None
+        self._voice_ids: frozenset[str] = frozenset()
 
     @classmethod
     def shared(cls) -> Pyttsx3Engine:
@@ -172,10 +173,12 @@ class Pyttsx3Engine:
     def voices(self) -> list[EngineVoice]:
         if self._voices is None:
             self._voices = self._backend.voices()
+            self._voice_ids = frozenset(v.id for v in self._voices)
         return self._voices
 
     def check_voice(self, voice: str) -> None:
-        ids = {v.id for v in self.voices()}
+        self.voices()
+        ids = self._voice_ids
         base = voice.split("+", 1)[0]  # espeak variants: "gmw/en-us+f3"
         if base not in ids:
             english = sorted(v for v in ids if v.split("/")[-1].startswith("en"))
@@ -187,12 +190,8 @@ class Pyttsx3Engine:
     def synthesize(
         self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
     ) -> RawClip:
-        return self.synthesize_many([(text, voice, rate_wpm, pitch, volume)])[0]
-
-    def synthesize_many(self, requests: Sequence[Request]) -> list[RawClip]:
-        for voice in {r[1] for r in requests}:
-            self.check_voice(voice)
-        return [self._backend.speak(r) for r in requests]
+        self.check_voice(voice)
+        return self._backend.speak((text, voice, rate_wpm, pitch, volume))
 
 
 def _read_complete_wav(path: Path, text: str) -> RawClip:

@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
@@ -79,30 +78,19 @@ class Speaker:
         self._memo[text] = samples
         return samples
 
-    def prefetch(self, texts: Iterable[str]) -> None:
-        """Synthesize every uncached text in one batch (the engine may run them in parallel)."""
-        missing = list(dict.fromkeys(t for t in texts if self._cached(t) is None))
-        if not missing:
-            return
-        p = self.profile
-        requests = [(t, p.voice, p.rate_wpm, p.pitch, p.volume) for t in missing]
-        many = getattr(self.engine, "synthesize_many", None)
-        raws = many(requests) if many else [self.engine.synthesize(*r) for r in requests]
-        for text, raw in zip(missing, raws, strict=True):
-            self.synthesized += 1
-            samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
-            path = self._path(text)
-            if path is not None:
-                _save_atomic(path, samples)
-            self._remember(text, samples)
-
     def clip(self, text: str) -> np.ndarray:
         """int16 samples at the session rate, trimmed of silence, edges ramped."""
         cached = self._cached(text)
         if cached is not None:
             return cached
-        self.prefetch([text])
-        return self._memo[text]
+        p = self.profile
+        raw = self.engine.synthesize(text, p.voice, p.rate_wpm, p.pitch, p.volume)
+        self.synthesized += 1
+        samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
+        path = self._path(text)
+        if path is not None:
+            _save_atomic(path, samples)
+        return self._remember(text, samples)
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))

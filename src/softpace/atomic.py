@@ -15,8 +15,9 @@ from softpace.errors import OutputError
 
 
 @contextlib.contextmanager
-def atomic_path(final: Path) -> Iterator[Path]:
-    """Yield a temporary path to write; on success it replaces `final`, on failure it is removed."""
+def atomic_path(final: Path, mode: int = 0o644) -> Iterator[Path]:
+    """Yield a temporary path to write; on success it replaces `final` (with `mode`), on
+    failure it is removed. Use mode 0o600 for anything holding health data."""
     try:
         fd, temp_name = tempfile.mkstemp(
             prefix=f".{final.name}.", suffix=".partial", dir=final.parent
@@ -31,7 +32,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
         yield temp
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
+        os.chmod(temp, mode)
         os.replace(temp, final)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -37,3 +37,14 @@ class OptionError(SoftpaceError):
 
 class OutputError(SoftpaceError):
     """Raised when an output file cannot be written."""
+
+
+class LogEntryError(SoftpaceError):
+    """Raised when a comfort-log entry is invalid (a rating outside 0-10, a future date, ...)."""
+
+
+class LogStoreError(SoftpaceError):
+    """Raised when the comfort log cannot be opened: corrupt, too new, or not writable.
+
+    The file is left exactly as it was.
+    """

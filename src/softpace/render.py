@@ -12,7 +12,7 @@ from pathlib import Path
 
 from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
 from softpace.plan.model import Plan, Stage
-from softpace.script.narration import SessionOptions, build_timeline
+from softpace.script.narration import SessionOptions, build_timeline, session_length_s
 from softpace.script.timeline import Timeline, seconds_to_samples
 from softpace.voice.speaker import Speaker
 
@@ -102,6 +102,5 @@ def render_all(
 def total_samples(job: RenderJob) -> int:
     """For a progress bar: the samples the job will encode."""
     return sum(
-        seconds_to_samples(job.plan.session_length_s(stage, job.options.variant))
-        for stage in job.stages
+        seconds_to_samples(session_length_s(job.plan, stage, job.options)) for stage in job.stages
     )

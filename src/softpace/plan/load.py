@@ -9,7 +9,16 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from softpace.errors import PlanError
-from softpace.plan.model import ComfortRule, Exercise, Item, Option, Plan, Span, Stage
+from softpace.plan.model import (
+    ComfortRule,
+    Exercise,
+    Item,
+    Option,
+    Plan,
+    ProgressRule,
+    Span,
+    Stage,
+)
 
 T = TypeVar("T")
 
@@ -176,6 +185,7 @@ class _Validator:
                 "title",
                 "source",
                 "comfort_rule",
+                "progress",
                 "session",
                 "breath",
                 "circuit",
@@ -198,6 +208,7 @@ class _Validator:
             scale_max=int(self.number(rule_raw, "scale_max", rule_where, minimum=1)),
             step_back_hours=self.span(rule_raw, "step_back_hours", rule_where) or Span(24, 72),
         )
+        progress = self.progress(self.get(data, "progress", dict, top, {}))
         session_raw = self.get(data, "session", dict, top)
         breath_raw = self.get(data, "breath", dict, top)
 
@@ -230,7 +241,22 @@ class _Validator:
             stages=tuple(stages),
             troubleshooting=self.items(data, "troubleshooting", with_fixes=True),
             red_flags=self.items(data, "red_flags", with_fixes=False),
+            progress=progress,
         )
+
+    def progress(self, raw: dict[str, Any]) -> ProgressRule:
+        """[progress]: optional; every key defaults to softpace's documented number."""
+        where = ("progress", None)
+        defaults = ProgressRule()
+        names = ("advance_easy_days", "consistent_easy_days", "stall_days", "symptom_window_days")
+        self.no_unknown(raw, set(names), where)
+        values = {}
+        for name in names:
+            value = self.get(raw, name, int, where, getattr(defaults, name))
+            if value < 1:
+                raise self.fail((where[0], where[1], name), f"must be at least 1, got {value}")
+            values[name] = value
+        return ProgressRule(**values)
 
     def _unique(self, ids: list[str], what: str, table: str) -> None:
         seen: set[str] = set()

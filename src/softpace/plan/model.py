@@ -94,6 +94,16 @@ class ComfortRule:
 
 
 @dataclass(frozen=True)
+class ProgressRule:
+    """How the comfort rule turns into stage moves (softpace's numbers; see the README)."""
+
+    advance_easy_days: int = 3  # easy practices, on different days, to advance a stage
+    consistent_easy_days: int = 5  # easy practices that open a consistent-comfort stage
+    stall_days: int = 28  # days without an advance before suggesting a physiotherapist
+    symptom_window_days: int = 3  # symptoms logged this recently adapt the session
+
+
+@dataclass(frozen=True)
 class Plan:
     """The whole home plan. Look-ups raise clear errors instead of KeyError."""
 
@@ -108,6 +118,7 @@ class Plan:
     stages: tuple[Stage, ...]
     troubleshooting: tuple[Item, ...] = ()
     red_flags: tuple[Item, ...] = ()
+    progress: ProgressRule = field(default_factory=ProgressRule)
     _by_id: dict[str, Exercise] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -124,6 +135,10 @@ class Plan:
         raise UnknownStageError(
             f"unknown stage {stage_id!r}; valid stages are: {', '.join(self.stage_ids)}"
         )
+
+    def index(self, stage_id: str) -> int:
+        """0-based position of a stage (raises UnknownStageError for an unknown id)."""
+        return self.stage(stage_id).number - 1
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]

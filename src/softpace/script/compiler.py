@@ -53,10 +53,13 @@ def compile_timeline(
     title: str,
     inhale_s: float,
     exhale_s: float,
+    exhale_prompt: str | None = None,
 ) -> Timeline:
+    """Lay `cues` on the clock. `exhale_prompt`, when given, is spoken at the start of every
+    exhale that has no words of its own (holds: only where no countdown word follows)."""
     pace = _Pace(seconds_to_samples(inhale_s), seconds_to_samples(exhale_s))
     blocks = _split_blocks(cues)
-    builder = _Builder(measure, pace)
+    builder = _Builder(measure, pace, exhale_prompt)
     for index, (head, body) in enumerate(blocks):
         if index == 0:
             body = [Pause(head.origin, LEAD_IN_S), *body]
@@ -89,9 +92,10 @@ def _split_blocks(cues: Sequence[Cue]) -> list[tuple[SegmentCue, list[Cue]]]:
 
 
 class _Builder:
-    def __init__(self, measure: Measure, pace: _Pace) -> None:
+    def __init__(self, measure: Measure, pace: _Pace, exhale_prompt: str | None = None) -> None:
         self.measure = measure
         self.pace = pace
+        self.exhale_prompt = exhale_prompt
         self.cursor = 0
         self.events: list[Event] = []
         self.segments: list[Segment] = []
@@ -215,7 +219,10 @@ class _Builder:
             return
         self.cursor = t + self.fixed_n(cue)
 
-    def breaths(self, cue: Cue, segment: str, t: int, cycles: int) -> int:
+    def breaths(
+        self, cue: Cue, segment: str, t: int, cycles: int, prompt_until: int | None = None
+    ) -> int:
+        """`cycles` breaths from `t`; the exhale prompt only where it ends by `prompt_until`."""
         inhale_text = cue.inhale_text if isinstance(cue, Breathe) else None
         exhale_text = cue.exhale_text if isinstance(cue, Breathe) else None
         for _ in range(cycles):
@@ -224,6 +231,11 @@ class _Builder:
                 ("exhale", self.pace.exhale_n, exhale_text),
             ):
                 self.events.append(Event(kind, t, t + n, segment, None, cue.origin))
+                if kind == "exhale" and not words and self.exhale_prompt:
+                    ends = t + self.speech_n(self.exhale_prompt)
+                    words = (
+                        self.exhale_prompt if prompt_until is None or ends <= prompt_until else None
+                    )
                 if words:
                     said = self.speech_n(words)
                     if said + seconds_to_samples(PROMPT_MARGIN_S) > n:
@@ -243,14 +255,15 @@ class _Builder:
         self.events.append(
             Event("hold", start, end, segment, f"hold {cue.seconds:g} s", cue.origin)
         )
-        self.breaths(cue, segment, start, n // self.pace.cycle_n)
-        if not cue.countdown:
-            return
         marks = [
             (start + n - seconds_to_samples(left), words)
             for left, words in COUNTDOWN
-            if left * 2 <= cue.seconds
+            if cue.countdown and left * 2 <= cue.seconds
         ]
+        quiet_from = marks[0][0] - self.gap_n if marks else None
+        self.breaths(cue, segment, start, n // self.pace.cycle_n, quiet_from)
+        if not marks:
+            return
         for (at, words), nxt in zip(marks, [m[0] for m in marks[1:]] + [end], strict=True):
             said = self.speech_n(words)
             if at + said > nxt:

@@ -7,7 +7,7 @@ cue text (handy for tests and for template authors).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from softpace.errors import OptionError
@@ -35,6 +35,28 @@ class SessionOptions:
         check_breath_s("inhale", self.inhale_s)
         check_breath_s("exhale", self.exhale_s)
 
+    def for_symptoms(self, modifiers: frozenset[str] | set[str]) -> SessionOptions:
+        """These options adapted to recent symptoms (the plan's troubleshooting ids).
+
+        Burning slows the breath; the rest change what the templates say (see
+        templates/*.j2 and `exhale_prompt`). The variant is the caller's to choose.
+        """
+        options = replace(self, modifiers=frozenset(modifiers))
+        if "burning" in modifiers:
+            options = replace(
+                options,
+                inhale_s=min(MAX_BREATH_S, round(self.inhale_s * SLOWER_BREATH_FACTOR, 2)),
+                exhale_s=min(MAX_BREATH_S, round(self.exhale_s * SLOWER_BREATH_FACTOR, 2)),
+            )
+        return options
+
+    @property
+    def exhale_prompt(self) -> str | None:
+        """Automatic clench: a hum or sigh cue on every exhale that has no words of its own."""
+        if "clench" not in self.modifiers:
+            return None
+        return CLENCH_PROMPT if self.exhale_s >= BREATH_WORDS_MIN_PHASE_S else CLENCH_PROMPT_QUICK
+
 
 def check_breath_s(name: str, seconds: float) -> None:
     if not MIN_BREATH_S <= seconds <= MAX_BREATH_S:
@@ -46,6 +68,11 @@ def check_breath_s(name: str, seconds: float) -> None:
 
 # Breath words are spoken only when each phase leaves room for a few calm words.
 BREATH_WORDS_MIN_PHASE_S = 3.5
+SLOWER_BREATH_FACTOR = 1.25  # burning at the entrance: a slower breath
+CLENCH_PROMPT = "Hum, or sigh."
+CLENCH_PROMPT_QUICK = "Sigh."
+# Next-day soreness: "more hip openers and warmth", so these keep their full length.
+LONGER_WHEN_SORE = frozenset({"hip-openers", "warmth-and-lubrication"})
 
 
 @dataclass(frozen=True)
@@ -68,11 +95,27 @@ class Block:
         return span.pick(self.variant)
 
 
-def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
-    blocks = [
-        Block(ex, options.variant, ex.duration_s(options.variant))
+def session_blocks(plan: Plan, stage: Stage, options: SessionOptions) -> tuple[Block, ...]:
+    """The stage's exercises with this session's lengths."""
+    sore = "soreness" in options.modifiers
+
+    def variant_of(ex: Exercise) -> Variant:
+        return Variant.STANDARD if sore and ex.id in LONGER_WHEN_SORE else options.variant
+
+    return tuple(
+        Block(ex, variant_of(ex), ex.duration_s(variant_of(ex)))
         for ex in plan.stage_exercises(stage)
-    ]
+    )
+
+
+def session_length_s(plan: Plan, stage: Stage, options: SessionOptions) -> float:
+    """The exact length of this session: opening, every block, close."""
+    blocks = sum(block.duration_s for block in session_blocks(plan, stage, options))
+    return plan.opening_s + blocks + plan.close_s
+
+
+def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
+    blocks = session_blocks(plan, stage, options)
     cycle_s = options.inhale_s + options.exhale_s
 
     def breath_words(inhale: str, exhale: str) -> str:
@@ -120,6 +163,7 @@ def build_timeline(
         title=stage.title,
         inhale_s=options.inhale_s,
         exhale_s=options.exhale_s,
+        exhale_prompt=options.exhale_prompt,
     )
 
 
@@ -140,4 +184,6 @@ __all__: Sequence[str] = [
     "check_breath_s",
     "estimate_measure",
     "script_text",
+    "session_blocks",
+    "session_length_s",
 ]

@@ -518,9 +518,8 @@ def log(
             click.echo("Tomorrow, record how it settled: softpace log --after N")
     elif after is not None:
         entry = next_day_entry(plan, on=day, rating=after, symptoms=symptoms, red_flags=red_flags)
-        with app.open_log(create=False) as store:
-            pass  # a missing log has no practice to rate: the check below says so
-        with app.open_log(create=store.path.exists()) as store:
+        # A missing log has no practice to rate: reading it as empty lets the store say so.
+        with app.open_log(create=app.log_path().exists()) as store:
             before = store.add_next_day(entry)
         rated = before[0]
         replaced = [p.next_day for p in before if p.next_day is not None]

@@ -24,6 +24,11 @@ CASES = [
     ("gentle-strength", SessionOptions()),
     ("entrance-contact", SessionOptions(variant=Variant.SHORT)),
     ("gentle-strength", SessionOptions(inhale_s=10, exhale_s=10)),
+    (
+        "shallow-insertion",
+        SessionOptions(variant=Variant.SHORT).for_symptoms({"soreness", "burning"}),
+    ),
+    ("micro-movements", SessionOptions().for_symptoms({"clench", "movement-hurts", "fear"})),
 ]
 
 
@@ -33,6 +38,8 @@ def _name(stage_id: str, options: SessionOptions) -> str:
         if options == SessionOptions()
         else (f"-{options.variant.value}-{options.inhale_s:g}-{options.exhale_s:g}")
     )
+    if options.modifiers:
+        suffix += "+" + "+".join(sorted(options.modifiers))
     return f"{stage_id}{suffix}.txt"
 
 

@@ -91,7 +91,10 @@ def plot_comfort(log: ComfortLog, decision: Decision, plan: Plan, path: Path) ->
     axes.set_ylim(-0.3, top + 1.2)
     axes.set_yticks(range(0, top + 1, 2))
     axes.set_ylabel("discomfort (0-10)")
-    axes.set_title(f"Comfort log to {decision.as_of.isoformat()}: shaded bands are stages (number on top)", fontsize=10)
+    axes.set_title(
+        f"Comfort log to {decision.as_of.isoformat()}: shaded bands are stages (number on top)",
+        fontsize=10,
+    )
     locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))

@@ -378,7 +378,14 @@ class _Replay:
                     f"You had {needed} easy practices on different days at stage "
                     f"{previous.number}, so you move on to stage {stage.number}: {stage.title}."
                 )
-        elif action is Action.STEP_BACK or st.recovering:
+        elif action is Action.STEP_BACK and not st.recovering:
+            last = self.plan.stages[self.plan.index(self.practices[-1].stage)]
+            reasons.append(
+                f"Your last practice was at stage {last.number}, ahead of where the plan has "
+                f"you: stage {stage.number}: {stage.title}. Practices count toward moving on "
+                "at the stage you are at."
+            )
+        elif st.recovering:
             reasons.append(
                 f"A spike: {st.last_spike}, above {limit}/10. That is a signal to ease off, "
                 "not a failure."

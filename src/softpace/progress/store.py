@@ -289,7 +289,7 @@ def _create_private(path: Path) -> None:
 
 def _make_private(path: Path) -> None:
     """Owner read/write only, for the log and SQLite's WAL and shared-memory files."""
-    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+    for file in (path, *_side_files(path)):
         with contextlib.suppress(FileNotFoundError):
             if stat.S_IMODE(file.stat().st_mode) != 0o600:
                 os.chmod(file, 0o600)
@@ -319,14 +319,29 @@ def _check(path: Path, known: int) -> int:
 
     Reads through a read-only connection: a file that fails a check is left as it was.
     """
+    side_files = _side_files(path)
+    existed = {file for file in side_files if file.exists()}
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
     try:
         return _check_version(connection, path, known)
+    except LogStoreError:
+        connection.close()
+        # Reading a WAL-mode file makes SQLite create its -wal and -shm files; remove
+        # the ones this check made, so a refused file's folder is as it was.
+        for file in side_files:
+            if file not in existed:
+                with contextlib.suppress(FileNotFoundError):
+                    file.unlink()
+        raise
     finally:
         connection.close()
+
+
+def _side_files(path: Path) -> tuple[Path, Path]:
+    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
 
 
 def _check_version(connection: sqlite3.Connection, path: Path, known: int) -> int:
@@ -372,6 +387,12 @@ def _migrate(connection: sqlite3.Connection, migrations: Sequence[Sequence[str]]
                 connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {target}")
         connection.execute("COMMIT")
+    except sqlite3.Error as exc:
+        connection.execute("ROLLBACK")
+        raise LogStoreError(
+            f"could not update the comfort log's format ({exc}); the log was not changed. "
+            "Please report this, with the softpace version."
+        ) from exc
     except BaseException:
         connection.execute("ROLLBACK")
         raise

@@ -1,8 +1,11 @@
-"""Render-speed benchmark for one full-length stage.
+"""Benchmarks: render speed for one full-length stage, or the comfort log (--progress).
 
-Prints: cold render seconds (empty speech cache), warm render seconds (cache filled),
+Render: cold render seconds (empty speech cache), warm render seconds (cache filled),
 seconds for the same MP3 encoder and settings to encode the same audio alone, and the
 ratio warm / encode-alone. Run: python scripts/bench.py [--stage ID]
+
+Comfort log: writing, loading and deciding over a log of --days days of daily practice
+(with next-day ratings, some spikes and symptoms). Run: python scripts/bench.py --progress
 """
 
 from __future__ import annotations
@@ -34,7 +37,12 @@ def timed(func):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", help="stage id (default: the longest session)")
+    parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
+    parser.add_argument("--days", type=int, default=1095, help="days of log for --progress")
     args = parser.parse_args()
+    if args.progress:
+        bench_progress(args.days)
+        return
     plan = load_plan()
     stage = plan.stage(args.stage) if args.stage else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
@@ -73,6 +81,51 @@ def main() -> None:
     print(f"same encoder, same audio, alone:  {encode_s:6.2f} s")
     print(f"warm render / encode alone:       {warm_s / encode_s:6.2f} x")
     print(f"realtime factor (warm):           {result.duration_s / warm_s:6.0f} x")
+
+
+def bench_progress(days: int) -> None:
+    from datetime import date, timedelta
+
+    from softpace.progress import decide
+    from softpace.progress.entries import next_day_entry, practice_entry
+    from softpace.progress.store import ComfortStore
+
+    plan = load_plan()
+    first = date.today() - timedelta(days=days)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "comfort-log.sqlite3"
+        write_s = 0.0
+        stage = plan.stages[0].id
+        for n in range(days):
+            on = first + timedelta(days=n)
+            with ComfortStore.open(path) as store:
+                if n % 30 == 0:
+                    stage = decide(store.load(), plan, on).stage
+                spent, _ = timed(
+                    lambda on=on, stage=stage, n=n: store.add_practice(
+                        practice_entry(
+                            plan,
+                            on=on,
+                            stage=stage,
+                            during=4 if n % 17 == 16 else 1,
+                            symptoms=["clench"] if n % 9 == 0 else [],
+                        )
+                    )
+                )
+                write_s += spent
+                store.add_next_day(next_day_entry(plan, on=on + timedelta(days=1), rating=1))
+        started = time.perf_counter()
+        with ComfortStore.open(path) as store:
+            open_s = time.perf_counter() - started
+            load_s, log = timed(store.load)
+        decide_s, decision = timed(lambda: decide(log, plan, date.today()))
+        size_kb = path.stat().st_size / 1024
+    print(f"comfort log: {days} days, {len(log.practices)} practices, {size_kb:.0f} KiB")
+    print(f"insert one practice (one transaction, mean): {write_s / days * 1000:6.2f} ms")
+    print(f"open with integrity check:                   {open_s * 1000:6.1f} ms")
+    print(f"load the whole log:                          {load_s * 1000:6.1f} ms")
+    print(f"decide (rules engine):                       {decide_s * 1000:6.1f} ms")
+    print(f"decision: {decision.stage} ({decision.action.value})")
 
 
 if __name__ == "__main__":

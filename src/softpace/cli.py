@@ -287,7 +287,6 @@ def today(
     from softpace.progress import Action
 
     plan = app.plan()
-    options = _options(inhale_s, exhale_s, short)  # checks the pace before anything else
     decision = app.decision(plan, as_of)
     if decision.action is Action.STOP:
         click.echo("No session today: exposure practice is paused.")
@@ -489,6 +488,8 @@ def log(
     if during is None and (stage or dilator or note):
         raise click.UsageError("--stage, --dilator and --note go with --during (a practice)")
     if during is not None:
+        # Everything is checked before the log is opened; a missing --stage is filled in
+        # from the log below (the first stage stands in for the check).
         checked = practice_entry(
             plan,
             on=day,

@@ -93,9 +93,6 @@ class _Replay:
     def stage_id(self, index: int) -> str:
         return self.plan.stages[index].id
 
-    def title(self, index: int) -> str:
-        return self.plan.stages[index].title
-
     # -- replay ---------------------------------------------------------
     def run(self) -> None:
         st = self.state
@@ -246,10 +243,10 @@ class _Replay:
                     "is the shorter version."
                 )
             for o in symptoms:
-                fixes = self.symptom_fixes(o.slug)
+                fixes = "; ".join(f[:1].lower() + f[1:] for f in self.symptom_fixes(o.slug))
                 reasons.append(
-                    f"{self.symptom_title(o.slug)} (logged {o.on.isoformat()}): today's session "
-                    f"adapts: {'; '.join(f.lower() for f in fixes)}."
+                    f"{self.symptom_title(o.slug)} (logged {o.on.isoformat()}) adapts today's "
+                    f"session. What helps: {fixes}."
                 )
         stalled = self.stalled_days()
         if stalled is not None:
@@ -315,7 +312,7 @@ class _Replay:
         )
 
     def awaiting(self) -> list[Practice]:
-        """Practices in this run at this stage, before today, still without a next-day rating."""
+        """Practices since this run began, before today, still without a next-day rating."""
         since = self.state.since or self.as_of
         return [
             p

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from softpace.errors import LogEntryError, LogStoreError
 from softpace.progress.entries import NextDayEntry, PracticeEntry
@@ -106,19 +107,9 @@ class ComfortStore:
     def load(self) -> ComfortLog:
         db = self._db
         practices = tuple(
-            Practice(
-                id=row[0],
-                on=date.fromisoformat(row[1]),
-                stage=row[2],
-                during=row[3],
-                next_day=row[4],
-                next_day_on=date.fromisoformat(row[5]) if row[5] else None,
-                dilator=row[6],
-                note=row[7],
-            )
+            _practice(row)
             for row in db.execute(
-                "SELECT id, practiced_on, stage, during, next_day, next_day_on, dilator, note "
-                "FROM practice ORDER BY practiced_on, id"
+                f"SELECT {_PRACTICE_COLUMNS} FROM practice ORDER BY practiced_on, id"
             )
         )
         observations = tuple(
@@ -189,17 +180,9 @@ class ComfortStore:
                 )
             day = row[0]
             before = tuple(
-                Practice(
-                    id=r[0],
-                    on=date.fromisoformat(day),
-                    stage=r[1],
-                    during=r[2],
-                    next_day=r[3],
-                    next_day_on=date.fromisoformat(r[4]) if r[4] else None,
-                )
-                for r in db.execute(
-                    "SELECT id, stage, during, next_day, next_day_on FROM practice "
-                    "WHERE practiced_on = ? ORDER BY id",
+                _practice(row)
+                for row in db.execute(
+                    f"SELECT {_PRACTICE_COLUMNS} FROM practice WHERE practiced_on = ? ORDER BY id",
                     (day,),
                 )
             )
@@ -270,6 +253,23 @@ class ComfortStore:
 
 
 # -- helpers ----------------------------------------------------------------
+_PRACTICE_COLUMNS = "id, practiced_on, stage, during, next_day, next_day_on, dilator, note"
+
+
+def _practice(row: tuple[Any, ...]) -> Practice:
+    """A Practice from a row of _PRACTICE_COLUMNS."""
+    return Practice(
+        id=row[0],
+        on=date.fromisoformat(row[1]),
+        stage=row[2],
+        during=row[3],
+        next_day=row[4],
+        next_day_on=date.fromisoformat(row[5]) if row[5] else None,
+        dilator=row[6],
+        note=row[7],
+    )
+
+
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 

@@ -148,6 +148,17 @@ def session_options(func: F) -> F:
     return func
 
 
+def tones_option(func: F) -> F:
+    """--tones, shared by render and today."""
+    return click.option(
+        "--tones",
+        type=click.Choice(["soft", "normal", "off"]),
+        default="normal",
+        show_default=True,
+        help="The breath-tone bed under the voice: soft, normal, or off (bells stay).",
+    )(func)
+
+
 def _options(inhale_s: float, exhale_s: float, short: bool):  # type: ignore[no-untyped-def]
     from softpace.plan import Variant
     from softpace.script.narration import SessionOptions

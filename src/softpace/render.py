@@ -39,6 +39,7 @@ class RenderJob:
     stages: tuple[Stage, ...]
     out_dir: Path
     options: SessionOptions = field(default_factory=SessionOptions)
+    tones: str = "normal"  # the breath-tone bed: soft, normal or off
 
 
 def session_timeline(
@@ -55,9 +56,11 @@ def render_session(
     speaker: Speaker,
     out_dir: Path,
     progress: Progress | None = None,
+    tones: str = "normal",
 ) -> RenderedSession:
     from softpace.audio.encode import ENCODER_DELAY_N, Tags, encode_mp3, write_tags
-    from softpace.audio.mixer import mix_blocks
+    from softpace.audio.master import master
+    from softpace.audio.mixer import MixSettings
 
     ensure_writable_dir(out_dir)
     before = speaker.synthesized
@@ -66,7 +69,7 @@ def render_session(
     mp3_path = out_dir / f"{stage.id}.mp3"
     timeline_path = out_dir / f"{stage.id}.timeline.json"
     with atomic_path(mp3_path) as temp:
-        blocks = mix_blocks(timeline, clips, start_n=ENCODER_DELAY_N)
+        _, blocks = master(timeline, clips, MixSettings.for_bed(tones), start_n=ENCODER_DELAY_N)
         encode_mp3(blocks, temp, timeline.sample_rate_hz, progress)
         write_tags(
             temp,
@@ -94,7 +97,7 @@ def render_all(
     job: RenderJob, speaker: Speaker, progress: Progress | None = None
 ) -> Sequence[RenderedSession]:
     return [
-        render_session(job.plan, stage, job.options, speaker, job.out_dir, progress)
+        render_session(job.plan, stage, job.options, speaker, job.out_dir, progress, job.tones)
         for stage in job.stages
     ]
 

@@ -7,7 +7,10 @@ import numpy as np
 SILENCE_DBFS = -45.0
 EDGE_MARGIN_S = 0.02
 EDGE_RAMP_S = 0.008
-SPEECH_GAIN_DB = -1.0
+# Every spoken line is brought to this loudness (BS.1770, the line's own) with its true
+# peaks limited to SPEECH_CEILING_DBTP, once, when it enters the speech cache.
+SPEECH_LUFS = -18.0
+SPEECH_CEILING_DBTP = -2.3
 
 
 def db_to_gain(db: float) -> float:
@@ -66,8 +69,14 @@ def trim_silence(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
 
 
 def prepare_speech(raw: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
-    """Engine int16 -> session-rate int16: resampled, trimmed, fixed gain, ramped edges."""
+    """Engine int16 -> session-rate int16: resampled, trimmed, brought to SPEECH_LUFS with
+    peaks limited to SPEECH_CEILING_DBTP, edges ramped."""
+    from softpace.audio.loudness import clip_loudness_lufs, limit_peaks
+
     x = resample(raw.astype(np.float32) / 32768.0, from_hz, to_hz)
     x = trim_silence(x, to_hz)
-    x = ramp_edges(x * db_to_gain(SPEECH_GAIN_DB), int(EDGE_RAMP_S * to_hz))
+    if len(x):
+        x = x * db_to_gain(SPEECH_LUFS - clip_loudness_lufs(x, to_hz))
+        x = limit_peaks(x, SPEECH_CEILING_DBTP, to_hz)
+    x = ramp_edges(x, int(EDGE_RAMP_S * to_hz))
     return np.clip(np.round(x * 32767.0), -32768, 32767).astype(np.int16)

@@ -7,6 +7,8 @@ silence), so decoded audio lines up with the Timeline.
 
 from __future__ import annotations
 
+import queue
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +19,7 @@ import numpy as np
 ENCODER_DELAY_N = 1105
 BITRATE_KBPS = 96
 LAME_QUALITY = 5  # 2 = best, 7 = fastest; 5 is lame's own default trade-off
+QUEUE_BLOCKS = 4  # blocks waiting for the encoder thread (4 s each)
 
 
 @dataclass(frozen=True)
@@ -46,16 +49,43 @@ def encode_mp3(
     sample_rate_hz: int,
     progress: Callable[[int], None] | None = None,
 ) -> int:
-    """Encode int16 mono blocks into `path`; returns the number of samples encoded."""
+    """Encode int16 mono blocks into `path`; returns the number of samples encoded.
+
+    The encoder runs in a second thread (lame releases the GIL), so producing the
+    blocks (mixing) and encoding them overlap on two cores. A few blocks are queued at
+    most; an error on either side stops both and is raised here.
+    """
     encoder = new_encoder(sample_rate_hz)
+    pending: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUE_BLOCKS)
+    failures: list[BaseException] = []
     total = 0
     with open(path, "wb") as handle:
-        for block in blocks:
-            handle.write(encoder.encode(np.ascontiguousarray(block, dtype="<i2").tobytes()))
-            total += len(block)
-            if progress is not None:
-                progress(len(block))
-        handle.write(encoder.flush())
+
+        def drain() -> None:
+            try:
+                while (pcm := pending.get()) is not None:
+                    handle.write(encoder.encode(pcm))
+                handle.write(encoder.flush())
+            except BaseException as exc:  # handed to the producer's thread below
+                failures.append(exc)
+                while pending.get() is not None:
+                    pass
+
+        worker = threading.Thread(target=drain, name="softpace-mp3", daemon=True)
+        worker.start()
+        try:
+            for block in blocks:
+                if failures:
+                    break
+                pending.put(np.ascontiguousarray(block, dtype="<i2").tobytes())
+                total += len(block)
+                if progress is not None:
+                    progress(len(block))
+        finally:
+            pending.put(None)
+            worker.join()
+    if failures:
+        raise failures[0]
     return total
 
 

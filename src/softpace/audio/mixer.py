@@ -16,6 +16,7 @@ import numpy as np
 
 from softpace.audio.dsp import db_to_gain
 from softpace.audio.tones import TONE_PEAK_DBFS, bell, breath_tone
+from softpace.errors import OptionError
 from softpace.script.timeline import Event, Timeline
 
 BLOCK_S = 4.0
@@ -24,12 +25,29 @@ DUCK_ATTACK_S = 0.08
 DUCK_RELEASE_S = 0.35
 
 
+# --tones: the breath-tone bed's peak level (dBFS before mastering), or no tones at all.
+TONE_BEDS: dict[str, float | None] = {
+    "soft": TONE_PEAK_DBFS - 6.0,
+    "normal": TONE_PEAK_DBFS,
+    "off": None,
+}
+
+
 @dataclass(frozen=True)
 class MixSettings:
     tone_peak_dbfs: float = TONE_PEAK_DBFS
     tones: bool = True
     duck_db: float = DUCK_DB
     block_s: float = BLOCK_S
+    bed_gain_db: float = 0.0  # mastering gain for tones and bells (speech arrives mastered)
+
+    @classmethod
+    def for_bed(cls, bed: str) -> MixSettings:
+        """Settings for a --tones choice: soft, normal or off (bells stay)."""
+        if bed not in TONE_BEDS:
+            raise OptionError(f"--tones must be one of {', '.join(TONE_BEDS)}, got {bed!r}")
+        peak = TONE_BEDS[bed]
+        return cls(tones=False) if peak is None else cls(tone_peak_dbfs=peak)
 
 
 @functools.lru_cache(maxsize=64)
@@ -64,8 +82,32 @@ def mix_blocks(
     settings: MixSettings = MixSettings(),
     start_n: int = 0,
 ) -> Iterator[np.ndarray]:
-    """Yield int16 blocks covering samples [start_n, timeline.n_samples)."""
+    """Yield int16 blocks covering samples [start_n, timeline.n_samples) (the buffer is reused)."""
+    out = np.zeros(max(1, int(settings.block_s * timeline.sample_rate_hz)), dtype=np.int16)
+    for mixed in mix_float_blocks(timeline, clips, settings, start_n):
+        np.clip(mixed, -1.0, 1.0, out=mixed)
+        np.multiply(mixed, 32767.0, out=mixed)
+        size = len(mixed)
+        out[:size] = np.rint(mixed)
+        yield out[:size]
+
+
+def mix_float_blocks(
+    timeline: Timeline,
+    clips: Mapping[str, np.ndarray],
+    settings: MixSettings = MixSettings(),
+    start_n: int = 0,
+    end_n: int | None = None,
+) -> Iterator[np.ndarray]:
+    """Yield float32 blocks of [start_n, end_n) (full scale 1.0, not clipped; the buffer
+    is reused). `clips` are int16 (scaled here) or float32 already at their final level.
+    """
+    end_n = timeline.n_samples if end_n is None else min(end_n, timeline.n_samples)
     sr = timeline.sample_rate_hz
+    voices = {
+        text: clip.astype(np.float32) / 32768.0 if clip.dtype == np.int16 else clip
+        for text, clip in clips.items()
+    }
     block_n = max(1, int(settings.block_s * sr))
     attack_n, release_n = int(DUCK_ATTACK_S * sr), int(DUCK_RELEASE_S * sr)
     duck_gain = db_to_gain(settings.duck_db)
@@ -73,15 +115,16 @@ def mix_blocks(
     sounds = _Index([e for e in timeline.events if e.kind in kinds])
     speech = _Index(list(timeline.speech()))
     ducks = _Index(list(timeline.speech()), pad_before_n=attack_n, pad_after_n=release_n)
-    tone_scale = db_to_gain(settings.tone_peak_dbfs - TONE_PEAK_DBFS)
+    bed_gain = db_to_gain(settings.bed_gain_db)
+    tone_scale = db_to_gain(settings.tone_peak_dbfs - TONE_PEAK_DBFS) * bed_gain
 
     tone_bus = np.zeros(block_n, dtype=np.float32)
     voice_bus = np.zeros(block_n, dtype=np.float32)
     gain = np.ones(block_n, dtype=np.float32)
-    out = np.zeros(block_n, dtype=np.int16)
+    mixed = np.zeros(block_n, dtype=np.float32)
 
-    for b0 in range(start_n, timeline.n_samples, block_n):
-        b1 = min(b0 + block_n, timeline.n_samples)
+    for b0 in range(start_n, end_n, block_n):
+        b1 = min(b0 + block_n, end_n)
         size = b1 - b0
         tone_bus[:size] = 0.0
         voice_bus[:size] = 0.0
@@ -92,22 +135,18 @@ def mix_blocks(
                 continue
             wave = _whole_sound(event.kind, event.end_n - event.start_n, sr)
             piece = wave[lo - event.start_n : hi - event.start_n]
-            scale = 1.0 if event.kind == "bell" else tone_scale
+            scale = bed_gain if event.kind == "bell" else tone_scale
             tone_bus[lo - b0 : hi - b0] += piece * scale
         for event in speech.overlapping(b0, b1):
-            clip = clips[event.text or ""]
+            clip = voices[event.text or ""]
             lo, hi = max(b0, event.start_n), min(b1, event.start_n + len(clip))
             if lo < hi:
-                voice_bus[lo - b0 : hi - b0] += (
-                    clip[lo - event.start_n : hi - event.start_n] / 32768.0
-                )
+                voice_bus[lo - b0 : hi - b0] += clip[lo - event.start_n : hi - event.start_n]
         for event in ducks.overlapping(b0, b1):
             _apply_duck(gain[:size], b0, event, attack_n, release_n, duck_gain)
-        mixed = tone_bus[:size] * gain[:size] + voice_bus[:size]
-        np.clip(mixed, -1.0, 1.0, out=mixed)
-        np.multiply(mixed, 32767.0, out=mixed)
-        out[:size] = np.rint(mixed)
-        yield out[:size]
+        np.multiply(tone_bus[:size], gain[:size], out=mixed[:size])
+        mixed[:size] += voice_bus[:size]
+        yield mixed[:size]
 
 
 def _apply_duck(

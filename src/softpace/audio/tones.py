@@ -15,7 +15,7 @@ import numpy as np
 
 from softpace.audio.dsp import db_to_gain
 
-TONE_PEAK_DBFS = -26.0  # a soft bed: about 13 dB below the voice even before ducking
+TONE_PEAK_DBFS = -33.0  # a soft bed: over 20 LU below the voice (-18 LUFS), under the gate
 TURN_RAMP_S = 0.12  # the soft dip at each phase change
 HARMONICS = ((1.0, 1.0), (2.0, 0.25), (3.0, 0.08))  # (multiple, relative level)
 

@@ -20,7 +20,7 @@ from softpace.audio.dsp import prepare_speech
 from softpace.voice.engine import SpeechEngine
 from softpace.voice.profiles import VoiceProfile
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: lines are loudness-normalized and peak-limited
 
 
 class Speaker:

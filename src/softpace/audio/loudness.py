@@ -1,0 +1,186 @@
+"""Loudness (ITU-R BS.1770-4), true peak, and a transparent peak limiter.
+
+- `LoudnessMeter` measures integrated loudness block by block (K-weighting filters with
+  their state carried across blocks, 400 ms gating blocks on a 100 ms hop, the absolute
+  -70 LUFS and relative -10 LU gates), so a whole session is measured without holding it.
+- `true_peak_dbtp` oversamples 4x (as BS.1770 Annex 2 describes) to find the peaks
+  between samples, which a plain sample peak misses.
+- `limit_peaks` lowers only the loudest moments of a clip, with a gain curve that starts
+  early (look-ahead) and moves smoothly, so the limiting is not heard as clicks or pumps.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+SILENCE_LUFS = -70.0  # the absolute gate; also what silence measures as
+GATE_BLOCK_S = 0.4
+GATE_HOP_S = 0.1
+RELATIVE_GATE_LU = -10.0
+OVERSAMPLE = 4
+PEAK_CHUNK_N = 1 << 20
+
+
+def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
+    """The two K-weighting biquads (high shelf, then high pass) as second-order sections."""
+    sections = []
+    for kind, gain_db, q, freq_hz in (
+        ("shelf", 4.0, 1 / math.sqrt(2), 1500.0),
+        ("hp", 0.0, 0.5, 38.0),
+    ):
+        a = 10 ** (gain_db / 40.0)
+        w0 = 2.0 * math.pi * freq_hz / sample_rate_hz
+        alpha = math.sin(w0) / (2.0 * q)
+        cos_w0 = math.cos(w0)
+        if kind == "shelf":
+            root = 2.0 * math.sqrt(a) * alpha
+            b = (
+                a * ((a + 1) + (a - 1) * cos_w0 + root),
+                -2 * a * ((a - 1) + (a + 1) * cos_w0),
+                a * ((a + 1) + (a - 1) * cos_w0 - root),
+            )
+            den = (
+                (a + 1) - (a - 1) * cos_w0 + root,
+                2 * ((a - 1) - (a + 1) * cos_w0),
+                (a + 1) - (a - 1) * cos_w0 - root,
+            )
+        else:
+            b = ((1 + cos_w0) / 2, -(1 + cos_w0), (1 + cos_w0) / 2)
+            den = (1 + alpha, -2 * cos_w0, 1 - alpha)
+        sections.append([*(x / den[0] for x in b), 1.0, den[1] / den[0], den[2] / den[0]])
+    return np.array(sections, dtype=np.float64)
+
+
+class LoudnessMeter:
+    """Integrated loudness of a mono signal fed in blocks of any size (samples in [-1, 1])."""
+
+    def __init__(self, sample_rate_hz: int) -> None:
+        from scipy.signal import sosfilt_zi
+
+        self.sample_rate_hz = sample_rate_hz
+        self._sos = k_weighting_sos(sample_rate_hz).astype(np.float32)
+        self._zi = (sosfilt_zi(self._sos) * 0.0).astype(np.float32)
+        self._hop_n = round(GATE_HOP_S * sample_rate_hz)
+        self._partial = 0.0  # sum of squares of the unfinished hop
+        self._partial_n = 0
+        self._hops: list[float] = []
+
+    def feed(self, block: np.ndarray, warm_up: bool = False) -> None:
+        """Measure `block`; with warm_up=True it only settles the filters (not counted)."""
+        from scipy.signal import sosfilt
+
+        weighted, self._zi = sosfilt(self._sos, block.astype(np.float32), zi=self._zi)
+        if warm_up:
+            return
+        squares = np.square(weighted, dtype=np.float64)
+        start = 0
+        if self._partial_n:
+            take = min(self._hop_n - self._partial_n, len(squares))
+            self._partial += float(squares[:take].sum())
+            self._partial_n += take
+            start = take
+            if self._partial_n == self._hop_n:
+                self._hops.append(self._partial)
+                self._partial, self._partial_n = 0.0, 0
+        whole = (len(squares) - start) // self._hop_n
+        if whole:
+            end = start + whole * self._hop_n
+            self._hops.extend(squares[start:end].reshape(whole, self._hop_n).sum(axis=1).tolist())
+            start = end
+        if start < len(squares):
+            self._partial += float(squares[start:].sum())
+            self._partial_n += len(squares) - start
+
+    @property
+    def hop_n(self) -> int:
+        return self._hop_n
+
+    def hop_energies(self) -> list[float]:
+        """K-weighted energy of each whole 100 ms hop measured so far."""
+        return list(self._hops)
+
+    def integrated_lufs(self) -> float:
+        return gated_lufs(self._hops, self._hop_n)
+
+
+def gated_lufs(hop_energies: list[float], hop_n: int) -> float:
+    """Integrated loudness from consecutive 100 ms hop energies (400 ms blocks, 75% overlap)."""
+    per_block = round(GATE_BLOCK_S / GATE_HOP_S)
+    hops = np.asarray(hop_energies, dtype=np.float64)
+    if len(hops) < per_block:
+        return SILENCE_LUFS
+    window = np.convolve(hops, np.ones(per_block), mode="valid")
+    mean_square = window / (per_block * hop_n)
+    with np.errstate(divide="ignore"):
+        loudness = -0.691 + 10.0 * np.log10(mean_square)
+    above_absolute = mean_square[loudness > SILENCE_LUFS]
+    if not len(above_absolute):
+        return SILENCE_LUFS
+    relative = -0.691 + 10.0 * math.log10(float(above_absolute.mean())) + RELATIVE_GATE_LU
+    gated = mean_square[(loudness > SILENCE_LUFS) & (loudness > relative)]
+    return -0.691 + 10.0 * math.log10(float(gated.mean()))
+
+
+def integrated_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
+    meter = LoudnessMeter(sample_rate_hz)
+    meter.feed(samples)
+    return meter.integrated_lufs()
+
+
+def clip_loudness_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
+    """A short clip's loudness: gated (integrated) when it spans a gating block, else the
+    plain K-weighted mean square (a single word is shorter than 400 ms)."""
+    from scipy.signal import sosfilt
+
+    if len(samples) >= GATE_BLOCK_S * sample_rate_hz:
+        return integrated_lufs(samples, sample_rate_hz)
+    weighted = sosfilt(k_weighting_sos(sample_rate_hz), samples.astype(np.float64))
+    mean_square = float(np.mean(np.square(weighted))) if len(weighted) else 0.0
+    return -0.691 + 10.0 * math.log10(mean_square) if mean_square > 0 else SILENCE_LUFS
+
+
+def _oversampled_abs(samples: np.ndarray) -> np.ndarray:
+    from scipy.signal import resample_poly
+
+    return np.abs(resample_poly(samples.astype(np.float64), OVERSAMPLE, 1))
+
+
+def true_peak_dbtp(blocks: Iterable[np.ndarray] | np.ndarray, overlap_n: int = 64) -> float:
+    """The true peak (dBTP) of a signal in [-1, 1], given whole or as consecutive blocks."""
+    if isinstance(blocks, np.ndarray):
+        whole = blocks
+        blocks = (whole[i : i + PEAK_CHUNK_N] for i in range(0, len(whole), PEAK_CHUNK_N))
+    peak = 0.0
+    tail = np.zeros(0)
+    for block in blocks:
+        joined = np.concatenate([tail, block.astype(np.float64)])
+        if len(joined):
+            peak = max(peak, float(_oversampled_abs(joined).max()))
+        tail = joined[-overlap_n:]
+    return 20.0 * math.log10(peak) if peak > 0 else -math.inf
+
+
+def limit_peaks(
+    samples: np.ndarray, ceiling_dbtp: float, sample_rate_hz: int, hold_s: float = 0.01
+) -> np.ndarray:
+    """`samples` with every true peak above the ceiling brought down to it, smoothly.
+
+    The gain needed at each sample is held for `hold_s` on both sides (so it starts
+    early: look-ahead) and then averaged over `hold_s`, which keeps it at or below what
+    every nearby peak needs while making the change a smooth slope.
+    """
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    x = samples.astype(np.float32)
+    ceiling = 10 ** (ceiling_dbtp / 20.0)
+    peaks = _oversampled_abs(x)[: len(x) * OVERSAMPLE].reshape(len(x), OVERSAMPLE).max(axis=1)
+    if not len(x) or peaks.max() <= ceiling:
+        return x
+    need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
+    hold_n = max(1, int(hold_s * sample_rate_hz))
+    held = minimum_filter1d(need, size=2 * hold_n + 1, mode="nearest")
+    gain = uniform_filter1d(held, size=hold_n, mode="nearest")
+    return x * gain.astype(np.float32)

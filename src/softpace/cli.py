@@ -33,15 +33,16 @@ class AppContext:
 
         return load_plan(self.plan_path)
 
-    def speaker(self, voice: str):  # type: ignore[no-untyped-def]
+    def voice(self, name: str):  # type: ignore[no-untyped-def]
+        """The recipe for a Speaker of the named profile (plain data, for worker processes)."""
         from softpace.paths import cache_dir, data_home
-        from softpace.voice.engine import get_engine
+        from softpace.render import Voice
         from softpace.voice.profiles import get_profile
-        from softpace.voice.speaker import Speaker
 
-        profile = get_profile(voice, data_home(self.home) / "voices")
-        engine = get_engine(profile.engine)
-        return Speaker(engine, profile, cache_dir(self.home))
+        return Voice(get_profile(name, data_home(self.home) / "voices"), cache_dir(self.home))
+
+    def speaker(self, voice: str):  # type: ignore[no-untyped-def]
+        return self.voice(voice).speaker()
 
     def log_path(self) -> Path:
         from softpace.paths import data_home
@@ -237,6 +238,7 @@ def script(
     help="Folder to write the MP3 and timeline files into.",
 )
 @session_options
+@tones_option
 @pass_app
 def render(
     app: AppContext,
@@ -247,8 +249,11 @@ def render(
     inhale_s: float,
     exhale_s: float,
     short: bool,
+    tones: str,
 ) -> None:
     """Render a stage (or --all) to <stage>.mp3 and <stage>.timeline.json.
+
+    --all renders stages in parallel, one process per core, and prints the total time.
 
     Example:
 
@@ -259,7 +264,7 @@ def render(
         raise click.UsageError("name one STAGE, or pass --all (see `softpace stages`)")
     plan = app.plan()
     chosen = plan.stages if render_every else (plan.stage(stage or ""),)
-    _render(app, plan, chosen, out_dir, voice, _options(inhale_s, exhale_s, short))
+    _render(app, plan, chosen, out_dir, voice, _options(inhale_s, exhale_s, short), tones)
 
 
 @cli.command()
@@ -273,6 +278,7 @@ def render(
 )
 @click.option("--as-of", "as_of", metavar="DATE", help="Decide as of this day (YYYY-MM-DD).")
 @session_options
+@tones_option
 @pass_app
 def today(
     app: AppContext,
@@ -282,6 +288,7 @@ def today(
     inhale_s: float,
     exhale_s: float,
     short: bool,
+    tones: str,
 ) -> None:
     """Render the session that fits today, as your comfort log decides.
 
@@ -316,21 +323,27 @@ def today(
         + "."
     )
     click.echo(f"  {decision.reasons[0]}" if decision.reasons else "", nl=bool(decision.reasons))
-    _render(app, plan, (stage,), out_dir, voice, options)
+    _render(app, plan, (stage,), out_dir, voice, options, tones)
 
 
 def _render(
-    app: AppContext, plan: Any, chosen: Any, out_dir: Path, voice: str, options: Any
+    app: AppContext,
+    plan: Any,
+    chosen: Any,
+    out_dir: Path,
+    voice: str,
+    options: Any,
+    tones: str = "normal",
 ) -> None:
     from softpace.atomic import ensure_writable_dir
     from softpace.render import RenderJob, render_all, total_samples
 
-    job = RenderJob(plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options)
+    job = RenderJob(plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options, tones=tones)
     ensure_writable_dir(out_dir)
-    speaker = app.speaker(voice)
+    recipe = app.voice(voice)
     started = time.perf_counter()
     with _progress(total_samples(job), "Rendering") as advance:
-        results = render_all(job, speaker, advance)
+        results = render_all(job, recipe, advance)
     for result in results:
         minutes, seconds = divmod(round(result.duration_s), 60)
         click.echo(f"{result.mp3_path}  ({minutes}:{seconds:02d})")

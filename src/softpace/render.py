@@ -6,7 +6,10 @@ plain data. Files appear under their final names only when complete.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +17,7 @@ from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
 from softpace.plan.model import Plan, Stage
 from softpace.script.narration import SessionOptions, build_timeline, session_length_s
 from softpace.script.timeline import Timeline, seconds_to_samples
+from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import Speaker
 
 ARTIST = "softpace"
@@ -93,17 +97,66 @@ def render_session(
     )
 
 
+@dataclass(frozen=True)
+class Voice:
+    """How to make a Speaker: plain data, so worker processes can make their own."""
+
+    profile: VoiceProfile
+    cache_dir: Path | None
+
+    def speaker(self) -> Speaker:
+        from softpace.voice.engine import get_engine
+
+        return Speaker(get_engine(self.profile.engine), self.profile, self.cache_dir)
+
+
 def render_all(
-    job: RenderJob, speaker: Speaker, progress: Progress | None = None
+    job: RenderJob,
+    voice: Voice,
+    progress: Progress | None = None,
+    workers: int | None = None,
 ) -> Sequence[RenderedSession]:
-    return [
-        render_session(job.plan, stage, job.options, speaker, job.out_dir, progress, job.tones)
-        for stage in job.stages
-    ]
+    """Render every stage of the job, in order of the job's stages.
+
+    With more than one stage, stages render in parallel worker processes (one per core
+    by default). The words are synthesized here first, once, so workers only read the
+    speech cache: espeak runs in one process and shared lines are made once.
+    """
+    workers = min(len(job.stages), workers or os.cpu_count() or 1)
+    speaker = voice.speaker()
+    if workers <= 1 or voice.cache_dir is None:
+        return [
+            render_session(job.plan, stage, job.options, speaker, job.out_dir, progress, job.tones)
+            for stage in job.stages
+        ]
+    for stage in job.stages:
+        session_timeline(job.plan, stage, job.options, speaker)  # fills the speech cache
+    ensure_writable_dir(job.out_dir)
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = {pool.submit(_render_in_worker, job, stage, voice): stage for stage in job.stages}
+        try:
+            for future in as_completed(futures):
+                future.result()  # the first failure stops the rest
+                if progress is not None:
+                    progress(_stage_samples(job, futures[future]))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+        done = {futures[f].id: f.result() for f in futures}
+    return [done[stage.id] for stage in job.stages]
+
+
+def _render_in_worker(job: RenderJob, stage: Stage, voice: Voice) -> RenderedSession:
+    return render_session(
+        job.plan, stage, job.options, voice.speaker(), job.out_dir, None, job.tones
+    )
 
 
 def total_samples(job: RenderJob) -> int:
     """For a progress bar: the samples the job will encode."""
-    return sum(
-        seconds_to_samples(session_length_s(job.plan, stage, job.options)) for stage in job.stages
-    )
+    return sum(_stage_samples(job, stage) for stage in job.stages)
+
+
+def _stage_samples(job: RenderJob, stage: Stage) -> int:
+    return seconds_to_samples(session_length_s(job.plan, stage, job.options))

@@ -1,8 +1,11 @@
-"""Benchmarks: render speed for one full-length stage, or the comfort log (--progress).
+"""Benchmarks: render speed and memory for full-length stages, or the comfort log.
 
-Render: cold render seconds (empty speech cache), warm render seconds (cache filled),
-seconds for the same MP3 encoder and settings to encode the same audio alone, and the
-ratio warm / encode-alone. Run: python scripts/bench.py [--stage ID]
+Render (default): (a) cold render seconds (empty speech cache), (b) warm render seconds
+(speech cached), (c) seconds for the same MP3 encoder and settings to encode the same
+audio alone, (d) seconds for a naive pydub mix of the same timeline (one
+AudioSegment.overlay per cue, pydub's own Sine tones) as a reference; then peak memory
+(RSS) rendering a 15- and a 60-minute session, each in a fresh process.
+Run: python scripts/bench.py [--stage ID] [--skip-pydub] [--skip-memory]
 
 Comfort log: writing, loading and deciding over a log of --days days of daily practice
 (with next-day ratings, some spikes and symptoms). Run: python scripts/bench.py --progress
@@ -11,18 +14,26 @@ Comfort log: writing, loading and deciding over a log of --days days of daily pr
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import resource
+import subprocess
+import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
-from softpace.audio.mixer import mix_blocks
-from softpace.plan import load_plan
+from softpace.audio.master import measure_mix
+from softpace.audio.mixer import MixSettings, mix_blocks
+from softpace.plan import Variant, load_plan
+from softpace.plan.model import Plan, Span
 from softpace.render import render_session, session_timeline
 from softpace.script.narration import SessionOptions
+from softpace.script.timeline import Timeline
 from softpace.voice.engine import get_engine
 from softpace.voice.profiles import get_profile
 from softpace.voice.speaker import Speaker
@@ -37,14 +48,23 @@ def timed(func):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", help="stage id (default: the longest session)")
+    parser.add_argument("--skip-pydub", action="store_true", help="leave out (d)")
+    parser.add_argument("--skip-memory", action="store_true", help="leave out the RSS runs")
     parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
     parser.add_argument("--days", type=int, default=1095, help="days of log for --progress")
+    parser.add_argument("--memory-child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.progress:
         bench_progress(args.days)
-        return
+    elif args.memory_child:
+        memory_child(args.memory_child)
+    else:
+        bench_render(args.stage, not args.skip_pydub, not args.skip_memory)
+
+
+def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
     plan = load_plan()
-    stage = plan.stage(args.stage) if args.stage else max(plan.stages, key=plan.session_length_s)
+    stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
     engine = get_engine("pyttsx3")
     profile = get_profile("calm")
@@ -63,6 +83,7 @@ def main() -> None:
 
         timeline = session_timeline(plan, stage, options, warm_speaker)
         clips = {e.text or "": warm_speaker.clip(e.text or "") for e in timeline.speech()}
+        measure_s, _ = timed(lambda: measure_mix(timeline, clips, MixSettings(), ENCODER_DELAY_N))
         mix_s, audio = timed(
             lambda: np.concatenate(
                 [b.copy() for b in mix_blocks(timeline, clips, start_n=ENCODER_DELAY_N)]
@@ -71,16 +92,99 @@ def main() -> None:
         block_n = int(4.0 * timeline.sample_rate_hz)
         blocks = [audio[i : i + block_n] for i in range(0, len(audio), block_n)]
         encode_s, _ = timed(lambda: encode_mp3(blocks, work / "alone.mp3", timeline.sample_rate_hz))
+        pydub_s = pydub_mix_s(timeline, clips) if with_pydub else None
 
     minutes = result.duration_s / 60
     print(f"stage: {stage.id} ({minutes:.1f} min of audio, {result.speech_clips} speech clips)")
     print(f"cores: {os.cpu_count()}")
-    print(f"cold render (empty speech cache): {cold_s:6.2f} s")
-    print(f"warm render (speech cached):      {warm_s:6.2f} s")
-    print(f"  of which mixing alone:          {mix_s:6.2f} s")
-    print(f"same encoder, same audio, alone:  {encode_s:6.2f} s")
-    print(f"warm render / encode alone:       {warm_s / encode_s:6.2f} x")
-    print(f"realtime factor (warm):           {result.duration_s / warm_s:6.0f} x")
+    print(f"(a) cold render (empty speech cache): {cold_s:7.2f} s")
+    print(f"(b) warm render (speech cached):      {warm_s:7.2f} s")
+    print(f"      loudness pass alone:            {measure_s:7.2f} s")
+    print(f"      one mixing pass alone:          {mix_s:7.2f} s")
+    print(f"(c) same encoder, same audio, alone:  {encode_s:7.2f} s")
+    print(f"    (b) / (c):                        {warm_s / encode_s:7.2f} x  (target <= 1.3)")
+    if pydub_s is not None:
+        print(f"(d) naive pydub mix, no encoding:     {pydub_s:7.2f} s")
+        print(f"    (d) / (b):                        {pydub_s / warm_s:7.1f} x  (target >= 20)")
+    print(f"realtime factor (warm):               {result.duration_s / warm_s:7.0f} x")
+    if with_memory:
+        peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)}
+        print(f"peak RSS, 15-minute session:          {peaks[15.0]:7.0f} MB")
+        print(f"peak RSS, 60-minute session:          {peaks[60.0]:7.0f} MB  (target < 300)")
+        print(
+            f"    60 / 15:                          {peaks[60.0] / peaks[15.0]:7.2f} x"
+            "  (target <= 1.5)"
+        )
+
+
+def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
+    """The reference: mix the same timeline the obvious pydub way, one overlay per cue."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydub warns that ffmpeg is missing; not needed here
+        from pydub import AudioSegment
+        from pydub.generators import Sine
+
+    sr = timeline.sample_rate_hz
+    tone_hz = {"inhale": 208.0, "exhale": 160.0, "bell": 660.0}
+    started = time.perf_counter()
+    mix = AudioSegment.silent(duration=timeline.duration_s * 1000, frame_rate=sr)
+    mix = mix.set_channels(1).set_sample_width(2)
+    for event in timeline.events:
+        position_ms = event.start_n * 1000 / sr
+        length_ms = (event.end_n - event.start_n) * 1000 / sr
+        if event.kind in tone_hz:
+            volume = -16.0 if event.kind == "bell" else -33.0
+            sound = Sine(tone_hz[event.kind], sample_rate=sr).to_audio_segment(
+                duration=length_ms, volume=volume
+            )
+            sound = sound.set_channels(1).fade_in(120).fade_out(120)
+        elif event.kind == "speech":
+            clip = clips[event.text or ""]
+            sound = AudioSegment(clip.tobytes(), frame_rate=sr, sample_width=2, channels=1)
+        else:
+            continue
+        mix = mix.overlay(sound, position=position_ms)
+    return time.perf_counter() - started
+
+
+MEMORY_OPTIONS = SessionOptions(variant=Variant.SHORT)  # short circuit, so 15 min fits
+
+
+def long_plan(minutes: float) -> tuple[Plan, str]:
+    """The built-in plan with the external-mapping step stretched so its session lasts
+    about `minutes` (the step's template breathes through whatever time it is given)."""
+    plan = load_plan()
+    stage = plan.stage("external-mapping")
+    others = plan.session_length_s(stage, MEMORY_OPTIONS.variant) - plan.exercise(
+        "external-mapping"
+    ).duration_s(MEMORY_OPTIONS.variant)
+    step_min = max(1.0, (minutes * 60 - others) / 60)
+    exercises = tuple(
+        dataclasses.replace(e, minutes=Span(step_min, step_min))
+        if e.id == "external-mapping"
+        else e
+        for e in plan.exercises
+    )
+    return dataclasses.replace(plan, exercises=exercises, _by_id={}), stage.id
+
+
+def memory_child(minutes: float) -> None:
+    plan, stage_id = long_plan(minutes)
+    speaker = Speaker(get_engine("pyttsx3"), get_profile("calm"), None)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = render_session(plan, plan.stage(stage_id), MEMORY_OPTIONS, speaker, Path(tmp))
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(f"{result.duration_s / 60:.1f} {peak_kb / 1024:.1f}")
+
+
+def memory_peak_mb(minutes: float) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(minutes)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[1])
 
 
 def bench_progress(days: int) -> None:

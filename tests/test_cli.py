@@ -136,7 +136,8 @@ def test_help_is_quick_to_import():
     code = (
         "import sys; from softpace.cli import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('numpy', 'pyttsx3', 'lameenc', 'mutagen', 'jinja2') "
+        "heavy = [m for m in ('numpy', 'pyttsx3', 'lameenc', 'mutagen', 'jinja2', 'scipy', "
+        "'matplotlib', 'miniaudio', 'sqlite3') "
         "if m in sys.modules]\nprint('HEAVY', heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -36,6 +36,25 @@ def test_every_stage_is_rendered(rendered, plan):
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
 
 
+@pytest.mark.parametrize(
+    "stage",
+    [
+        "external-mapping",
+        "entrance-contact",
+        "shallow-insertion",
+        "micro-movements",
+        "partner-progression",
+        "gentle-strength",
+    ],
+)
+def test_softpace_verify_passes_every_stage(rendered, stage):
+    """Loudness -19 LUFS +/- 1, true peak <= -1.5 dBTP, no clicks, speech and breath turns
+    where the timeline says: `softpace verify` on every rendered stage."""
+    result = CliRunner().invoke(cli, ["verify", str(rendered[0] / f"{stage}.mp3")])
+    assert result.exit_code == 0, result.output
+    assert "FAIL" not in result.output
+
+
 def _load(out, stage):
     timeline = json.loads((out / f"{stage}.timeline.json").read_text())
     audio, rate = decode_mp3(out / f"{stage}.mp3")

@@ -431,6 +431,37 @@ def voices(app: AppContext, as_json: bool, engine_voices: bool) -> None:
             click.echo(f"  {engine_name}  {v.id:<24} {v.name}")
 
 
+@cli.command()
+@click.argument("mp3", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--timeline",
+    "timeline_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The session's timeline (default: <name>.timeline.json beside the MP3).",
+)
+def verify(mp3: Path, timeline_path: Path | None) -> None:
+    """Decode a rendered session and check it against its timeline.
+
+    Checks the length, that every spoken line is there, that the breath tones turn
+    where the timeline says (within 40 ms), loudness (-19 LUFS +/- 1), true peak (at
+    most -1.5 dBTP) and clicks. Exits 1 when a check fails.
+
+    Example:
+
+        softpace verify output/entrance-contact.mp3
+    """
+    from softpace.audio.verify import verify_mp3
+
+    report = verify_mp3(mp3, timeline_path)
+    click.echo(f"{mp3}:")
+    for line in report.lines():
+        click.echo(f"  {line}")
+    failed = sum(not check.ok for check in report.checks)
+    if failed:
+        click.echo(f"verify: {failed} check(s) failed", err=True)
+        raise click.exceptions.Exit(1)
+
+
 class _LogCommand(click.Command):
     """`softpace log --help` lists the symptom and red-flag names of the plan in use."""
 

@@ -148,18 +148,29 @@ def _oversampled_abs(samples: np.ndarray) -> np.ndarray:
     return np.abs(resample_poly(samples.astype(np.float64), OVERSAMPLE, 1))
 
 
-def true_peak_dbtp(blocks: Iterable[np.ndarray] | np.ndarray, overlap_n: int = 64) -> float:
-    """The true peak (dBTP) of a signal in [-1, 1], given whole or as consecutive blocks."""
+def true_peak_dbtp(blocks: Iterable[np.ndarray] | np.ndarray, pad_n: int = 64) -> float:
+    """The true peak (dBTP) of a signal in [-1, 1], given whole or as consecutive blocks.
+
+    Blocks are joined with `pad_n` samples of context on each side (overlap-save), so the
+    result is the same however the signal is cut.
+    """
     if isinstance(blocks, np.ndarray):
         whole = blocks
         blocks = (whole[i : i + PEAK_CHUNK_N] for i in range(0, len(whole), PEAK_CHUNK_N))
     peak = 0.0
-    tail = np.zeros(0)
+    context = np.zeros(0)  # already counted: the left context of what comes next
+    held = np.zeros(0)  # not yet counted: it needs right context first
     for block in blocks:
-        joined = np.concatenate([tail, block.astype(np.float64)])
-        if len(joined):
-            peak = max(peak, float(_oversampled_abs(joined).max()))
-        tail = joined[-overlap_n:]
+        data = np.concatenate([context, held, block.astype(np.float64)])
+        start, end = len(context), len(data) - pad_n
+        if end <= start:
+            held = data[start:]
+            continue
+        peak = max(peak, float(_oversampled_abs(data)[start * OVERSAMPLE : end * OVERSAMPLE].max()))
+        context, held = data[max(0, end - pad_n) : end], data[end:]
+    if len(held):
+        data = np.concatenate([context, held])
+        peak = max(peak, float(_oversampled_abs(data)[len(context) * OVERSAMPLE :].max()))
     return 20.0 * math.log10(peak) if peak > 0 else -math.inf
 
 

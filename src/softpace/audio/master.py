@@ -78,12 +78,12 @@ def master(
     measured = measure_mix(timeline, clips, settings, start_n)
     aim = target_lufs + MP3_LOUDNESS_LOSS_LU
     gain_db = 0.0 if measured <= SILENCE_LUFS else aim - measured
-    gain = 10 ** (gain_db / 20.0)
-    voices: Mapping[str, np.ndarray] = {
-        text: clip.astype(np.float32) * np.float32(gain / 32768.0) for text, clip in clips.items()
-    }
-    if gain_db > 0:
-        sr = timeline.sample_rate_hz
-        voices = {t: limit_peaks(v, SPEECH_CEILING_DBTP, sr) for t, v in voices.items()}
     final = replace(settings, bed_gain_db=settings.bed_gain_db + gain_db)
+    voices = clips
+    if gain_db > 0:  # louder than the lines were prepared for: limit them again
+        gain = np.float32(10 ** (gain_db / 20.0) / 32768.0)
+        sr = timeline.sample_rate_hz
+        voices = {t: limit_peaks(c * gain, SPEECH_CEILING_DBTP, sr) for t, c in clips.items()}
+    else:
+        final = replace(final, voice_gain_db=settings.voice_gain_db + gain_db)
     return Mastering(measured, gain_db), mix_blocks(timeline, voices, final, start_n)

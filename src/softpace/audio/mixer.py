@@ -39,7 +39,8 @@ class MixSettings:
     tones: bool = True
     duck_db: float = DUCK_DB
     block_s: float = BLOCK_S
-    bed_gain_db: float = 0.0  # mastering gain for tones and bells (speech arrives mastered)
+    bed_gain_db: float = 0.0  # mastering gain for tones and bells
+    voice_gain_db: float = 0.0  # mastering gain for speech
 
     @classmethod
     def for_bed(cls, bed: str) -> MixSettings:
@@ -100,12 +101,14 @@ def mix_float_blocks(
     end_n: int | None = None,
 ) -> Iterator[np.ndarray]:
     """Yield float32 blocks of [start_n, end_n) (full scale 1.0, not clipped; the buffer
-    is reused). `clips` are int16 (scaled here) or float32 already at their final level.
+    is reused). `clips` are int16 (full scale 32768) or float32 (full scale 1.0); they are
+    read slice by slice, never copied whole.
     """
     end_n = timeline.n_samples if end_n is None else min(end_n, timeline.n_samples)
     sr = timeline.sample_rate_hz
-    voices = {
-        text: clip.astype(np.float32) / 32768.0 if clip.dtype == np.int16 else clip
+    voice_gain = db_to_gain(settings.voice_gain_db)
+    scales = {
+        text: np.float32(voice_gain / 32768.0 if clip.dtype == np.int16 else voice_gain)
         for text, clip in clips.items()
     }
     block_n = max(1, int(settings.block_s * sr))
@@ -138,10 +141,12 @@ def mix_float_blocks(
             scale = bed_gain if event.kind == "bell" else tone_scale
             tone_bus[lo - b0 : hi - b0] += piece * scale
         for event in speech.overlapping(b0, b1):
-            clip = voices[event.text or ""]
+            text = event.text or ""
+            clip = clips[text]
             lo, hi = max(b0, event.start_n), min(b1, event.start_n + len(clip))
             if lo < hi:
-                voice_bus[lo - b0 : hi - b0] += clip[lo - event.start_n : hi - event.start_n]
+                piece = clip[lo - event.start_n : hi - event.start_n]
+                voice_bus[lo - b0 : hi - b0] += piece * scales[text]
         for event in ducks.overlapping(b0, b1):
             _apply_duck(gain[:size], b0, event, attack_n, release_n, duck_gain)
         np.multiply(tone_bus[:size], gain[:size], out=mixed[:size])

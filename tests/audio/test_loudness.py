@@ -1,0 +1,83 @@
+"""BS.1770 loudness (checked against pyloudnorm), true peak, and the peak limiter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyloudnorm
+import pytest
+
+from softpace.audio.loudness import (
+    LoudnessMeter,
+    clip_loudness_lufs,
+    integrated_lufs,
+    limit_peaks,
+    true_peak_dbtp,
+)
+
+SR = 44_100
+RNG = np.random.default_rng(7)
+
+
+def _signals():
+    t = np.arange(SR * 20) / SR
+    yield "sine 1 kHz", 0.1 * np.sin(2 * np.pi * 1000 * t)
+    yield "noise", 0.05 * RNG.standard_normal(len(t))
+    yield (
+        "speech-like bursts and quiet",
+        np.concatenate(
+            [
+                0.2 * RNG.standard_normal(SR * 6),
+                np.zeros(SR * 6),
+                0.01 * np.sin(2 * np.pi * 200 * t[: SR * 8]),
+            ]
+        ),
+    )
+    yield "low tone, on and off", 0.3 * np.sin(2 * np.pi * 60 * t) * (t % 2 < 1)
+
+
+@pytest.mark.parametrize(("name", "signal"), list(_signals()), ids=[n for n, _ in _signals()])
+def test_integrated_loudness_matches_pyloudnorm(name, signal) -> None:
+    expected = pyloudnorm.Meter(SR).integrated_loudness(signal)
+    assert integrated_lufs(signal.astype(np.float32), SR) == pytest.approx(expected, abs=0.05)
+
+
+@pytest.mark.parametrize("block_n", [1, 777, 4410, 100_000])
+def test_block_size_does_not_change_the_measurement(block_n) -> None:
+    signal = (0.1 * RNG.standard_normal(SR * 3)).astype(np.float32)
+    meter = LoudnessMeter(SR)
+    for i in range(0, len(signal), block_n):
+        meter.feed(signal[i : i + block_n])
+    assert meter.integrated_lufs() == pytest.approx(integrated_lufs(signal, SR), abs=1e-4)
+
+
+def test_silence_measures_at_the_absolute_gate() -> None:
+    assert integrated_lufs(np.zeros(SR * 2, np.float32), SR) == -70.0
+
+
+def test_a_short_clip_still_has_a_loudness() -> None:
+    word = (0.1 * np.sin(2 * np.pi * 1000 * np.arange(SR // 5) / SR)).astype(np.float32)
+    assert clip_loudness_lufs(word, SR) == pytest.approx(-23.0, abs=0.3)
+
+
+def test_true_peak_sees_between_the_samples() -> None:
+    n = np.arange(20_000)
+    wave = 0.5 * np.sin(2 * np.pi * (SR / 4) * n / SR + np.pi / 4)  # samples miss the crest
+    sample_peak_db = 20 * np.log10(np.abs(wave).max())
+    assert sample_peak_db == pytest.approx(-9.0, abs=0.1)
+    assert true_peak_dbtp(wave) == pytest.approx(-6.0, abs=0.3)
+    blocks = [wave[i : i + 999] for i in range(0, len(wave), 999)]
+    assert true_peak_dbtp(iter(blocks)) == pytest.approx(true_peak_dbtp(wave), abs=0.05)
+
+
+def test_the_limiter_holds_the_ceiling_and_leaves_quiet_parts_alone() -> None:
+    quiet = 0.05 * np.sin(2 * np.pi * 220 * np.arange(SR) / SR)
+    loud = 0.95 * np.sin(2 * np.pi * 300 * np.arange(SR) / SR)
+    signal = np.concatenate([quiet, loud, quiet]).astype(np.float32)
+    limited = limit_peaks(signal, -3.0, SR)
+    assert true_peak_dbtp(limited) <= -3.0 + 0.05
+    np.testing.assert_allclose(limited[: SR - 2000], signal[: SR - 2000], atol=1e-6)
+    np.testing.assert_allclose(limited[-SR + 2000 :], signal[-SR + 2000 :], atol=1e-6)
+    gain = limited[SR + 5000 : 2 * SR - 5000] / np.where(
+        np.abs(signal[SR + 5000 : 2 * SR - 5000]) > 0.1, signal[SR + 5000 : 2 * SR - 5000], np.nan
+    )
+    assert np.nanmax(np.abs(np.diff(gain[~np.isnan(gain)]))) < 0.01  # smooth, no jumps

@@ -1,0 +1,135 @@
+"""`verify` passes a well-made session and fails one with a shifted tone, a clipped peak
+or an injected click."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
+from softpace.audio.master import master
+from softpace.audio.verify import find_clicks, verify_samples
+from softpace.cli import cli
+from softpace.script.compiler import compile_timeline
+from softpace.script.cues import parse_cues
+from softpace.script.timeline import Timeline
+
+SR = 44_100
+SCRIPT = (
+    "segment a 90 A\n"
+    "say Settle in, and let the breath slow down.\n"
+    "breathe 4\n"
+    "bell\n"
+    "say Rest at the entrance, only as far as feels easy.\n"
+    "hold 24 countdown\n"
+    "breathe fill\n"
+)
+
+
+@pytest.fixture
+def session(fake_speaker):
+    timeline = compile_timeline(
+        parse_cues(SCRIPT), fake_speaker.measure, stage="t", title="T", inhale_s=4, exhale_s=6
+    )
+    clips = {e.text: fake_speaker.clip(e.text) for e in timeline.speech()}
+    return timeline, clips
+
+
+def _render(timeline: Timeline, clips, start_n: int = 0) -> np.ndarray:
+    _, blocks = master(timeline, clips, start_n=start_n)
+    return np.concatenate([b.copy() for b in blocks])
+
+
+def _failed(report) -> set[str]:
+    return {c.name for c in report.checks if not c.ok}
+
+
+def test_a_well_made_session_passes(session) -> None:
+    timeline, clips = session
+    report = verify_samples(_render(timeline, clips), SR, timeline.to_json_dict())
+    assert report.ok, report.lines()
+    assert "turns" in next(c.detail for c in report.checks if c.name == "breath")
+
+
+def test_a_shifted_tone_fails_the_breath_check(session) -> None:
+    timeline, clips = session
+    shift_n = int(0.1 * SR)
+    moved = replace(
+        timeline,
+        events=tuple(
+            replace(e, start_n=e.start_n + shift_n, end_n=e.end_n + shift_n)
+            if e.kind in ("inhale", "exhale") and e.end_n + shift_n <= timeline.n_samples
+            else e
+            for e in timeline.events
+        ),
+    )
+    report = verify_samples(_render(moved, clips), SR, timeline.to_json_dict())
+    assert _failed(report) == {"breath"}, report.lines()
+
+
+def test_a_clipped_peak_fails_true_peak_and_loudness(session) -> None:
+    timeline, clips = session
+    audio = _render(timeline, clips).astype(np.float32) / 32768
+    clipped = np.clip(audio * 4.0, -1.0, 1.0)
+    report = verify_samples(clipped, SR, timeline.to_json_dict())
+    assert {"true peak", "loudness"} <= _failed(report), report.lines()
+
+
+def test_an_injected_click_is_found_where_it_is(session) -> None:
+    timeline, clips = session
+    audio = _render(timeline, clips).astype(np.float32) / 32768
+    quiet_breath = next(
+        e
+        for e in timeline.events
+        if e.kind == "exhale"
+        and not any(s.start_n - SR < e.start_n < s.end_n + SR for s in timeline.speech())
+    )
+    at = (quiet_breath.start_n + quiet_breath.end_n) // 2
+    audio[at] += 0.05  # one sample, -26 dBFS: small, but a click
+    report = verify_samples(audio, SR, timeline.to_json_dict())
+    assert _failed(report) == {"clicks"}, report.lines()
+    assert find_clicks(audio, SR) and abs(find_clicks(audio, SR)[0] - at / SR) < 0.002
+
+
+def test_tones_turned_off_skip_the_breath_check(session) -> None:
+    from softpace.audio.mixer import MixSettings
+
+    timeline, clips = session
+    _, blocks = master(timeline, clips, MixSettings.for_bed("off"))
+    audio = np.concatenate([b.copy() for b in blocks])
+    report = verify_samples(audio, SR, timeline.to_json_dict())
+    assert report.ok, report.lines()
+    assert "--tones off" in next(c.detail for c in report.checks if c.name == "breath")
+
+
+def test_cli_verify_passes_and_fails_with_exit_status(session, tmp_path) -> None:
+    timeline, clips = session
+    good = tmp_path / "good.mp3"
+    _, blocks = master(timeline, clips, start_n=ENCODER_DELAY_N)
+    encode_mp3(blocks, good, SR)
+    (tmp_path / "good.timeline.json").write_text(timeline.to_json())
+    result = CliRunner().invoke(cli, ["verify", str(good)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("ok ") == 6
+
+    loud = tmp_path / "loud.mp3"
+    audio = np.concatenate([np.zeros(ENCODER_DELAY_N, np.int16), _render(timeline, clips)])
+    hot = np.clip(audio.astype(np.int32) * 4, -32768, 32767).astype(np.int16)
+    encode_mp3([hot], loud, SR)
+    result = CliRunner().invoke(
+        cli, ["verify", str(loud), "--timeline", str(tmp_path / "good.timeline.json")]
+    )
+    assert result.exit_code == 1
+    assert "FAIL true peak" in result.output
+
+
+def test_cli_verify_without_a_timeline_says_what_to_do(tmp_path, session) -> None:
+    timeline, clips = session
+    path = tmp_path / "lonely.mp3"
+    _, blocks = master(timeline, clips, start_n=ENCODER_DELAY_N)
+    encode_mp3(blocks, path, SR)
+    result = CliRunner().invoke(cli, ["verify", str(path)])
+    assert result.exit_code == 1 and "timeline" in result.output

@@ -63,6 +63,7 @@ def main() -> None:
 
 
 def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
+    peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)} if with_memory else {}
     plan = load_plan()
     stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
@@ -107,8 +108,7 @@ def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> N
         print(f"(d) naive pydub mix, no encoding:     {pydub_s:7.2f} s")
         print(f"    (d) / (b):                        {pydub_s / warm_s:7.1f} x  (target >= 20)")
     print(f"realtime factor (warm):               {result.duration_s / warm_s:7.0f} x")
-    if with_memory:
-        peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)}
+    if peaks:
         print(f"peak RSS, 15-minute session:          {peaks[15.0]:7.0f} MB")
         print(f"peak RSS, 60-minute session:          {peaks[60.0]:7.0f} MB  (target < 300)")
         print(
@@ -118,7 +118,8 @@ def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> N
 
 
 def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
-    """The reference: mix the same timeline the obvious pydub way, one overlay per cue."""
+    """The reference: mix the same timeline the obvious pydub way: one overlay per cue,
+    pydub's own Sine tones, and the tones ducked 14 dB under each spoken line."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pydub warns that ffmpeg is missing; not needed here
         from pydub import AudioSegment
@@ -130,20 +131,19 @@ def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
     mix = AudioSegment.silent(duration=timeline.duration_s * 1000, frame_rate=sr)
     mix = mix.set_channels(1).set_sample_width(2)
     for event in timeline.events:
-        position_ms = event.start_n * 1000 / sr
-        length_ms = (event.end_n - event.start_n) * 1000 / sr
         if event.kind in tone_hz:
             volume = -16.0 if event.kind == "bell" else -33.0
             sound = Sine(tone_hz[event.kind], sample_rate=sr).to_audio_segment(
-                duration=length_ms, volume=volume
+                duration=(event.end_n - event.start_n) * 1000 / sr, volume=volume
             )
             sound = sound.set_channels(1).fade_in(120).fade_out(120)
-        elif event.kind == "speech":
-            clip = clips[event.text or ""]
-            sound = AudioSegment(clip.tobytes(), frame_rate=sr, sample_width=2, channels=1)
-        else:
-            continue
-        mix = mix.overlay(sound, position=position_ms)
+            mix = mix.overlay(sound, position=event.start_n * 1000 / sr)
+    for event in timeline.speech():
+        start_ms, end_ms = event.start_n * 1000 / sr, event.end_n * 1000 / sr
+        mix = mix[:start_ms] + mix[start_ms:end_ms].apply_gain(-14.0) + mix[end_ms:]
+        clip = clips[event.text or ""]
+        voice = AudioSegment(clip.tobytes(), frame_rate=sr, sample_width=2, channels=1)
+        mix = mix.overlay(voice, position=start_ms)
     return time.perf_counter() - started
 
 
@@ -173,8 +173,20 @@ def memory_child(minutes: float) -> None:
     speaker = Speaker(get_engine("pyttsx3"), get_profile("calm"), None)
     with tempfile.TemporaryDirectory() as tmp:
         result = render_session(plan, plan.stage(stage_id), MEMORY_OPTIONS, speaker, Path(tmp))
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{result.duration_s / 60:.1f} {peak_kb / 1024:.1f}")
+    print(f"{result.duration_s / 60:.1f} {peak_rss_mb():.1f}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux: VmHWM, which starts afresh at exec
+    (ru_maxrss would carry the parent's peak over a fork)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
 
 
 def memory_peak_mb(minutes: float) -> float:

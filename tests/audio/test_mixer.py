@@ -68,3 +68,19 @@ def test_tones_duck_at_least_ten_db_under_speech(fake_speaker):
 def test_tones_off_leaves_only_voice_and_bells(fake_speaker):
     timeline, clips = _session(fake_speaker, "segment a 31 A\nbreathe 3\n")
     assert np.abs(_mix(timeline, clips, tones=False)).max() == 0
+
+
+def test_tone_beds_soft_normal_and_off(fake_speaker):
+    import pytest
+
+    from softpace.errors import OptionError
+
+    timeline, clips = _session(fake_speaker, "segment a 30 A\nbreathe fill\n")
+    silent = {k: np.zeros_like(v) for k, v in clips.items()}
+    normal = rms_db(_mix(timeline, silent, **vars(MixSettings.for_bed("normal"))))
+    soft = rms_db(_mix(timeline, silent, **vars(MixSettings.for_bed("soft"))))
+    off = rms_db(_mix(timeline, silent, **vars(MixSettings.for_bed("off"))))
+    assert normal - soft == pytest.approx(6.0, abs=0.2)
+    assert off < -90
+    with pytest.raises(OptionError, match="soft, normal, off"):
+        MixSettings.for_bed("loud")

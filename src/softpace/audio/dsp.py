@@ -9,7 +9,7 @@ EDGE_MARGIN_S = 0.02
 EDGE_RAMP_S = 0.008
 # Every spoken line is brought to this loudness (BS.1770, the line's own) with its true
 # peaks limited to SPEECH_CEILING_DBTP, once, when it enters the speech cache.
-SPEECH_LUFS = -18.0
+SPEECH_LUFS = -17.5  # a little above the session target, so mastering turns it down
 SPEECH_CEILING_DBTP = -2.3
 
 

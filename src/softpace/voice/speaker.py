@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from softpace.audio.dsp import prepare_speech
+from softpace.audio.dsp import SPEECH_CEILING_DBTP, SPEECH_LUFS, prepare_speech
 from softpace.voice.engine import SpeechEngine
 from softpace.voice.profiles import VoiceProfile
 
@@ -49,6 +49,8 @@ class Speaker:
                 p.pitch,
                 p.volume,
                 self.sample_rate_hz,
+                SPEECH_LUFS,
+                SPEECH_CEILING_DBTP,
                 text,
             ],
             ensure_ascii=False,

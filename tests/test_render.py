@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from softpace.cli import cli
+from softpace.plan import load_plan
 from tests.conftest import decode_mp3, rms_db
 
 pytestmark = pytest.mark.slow
@@ -36,17 +37,7 @@ def test_every_stage_is_rendered(rendered, plan):
     assert not [p for p in out.iterdir() if p.name.endswith(".partial")]
 
 
-@pytest.mark.parametrize(
-    "stage",
-    [
-        "external-mapping",
-        "entrance-contact",
-        "shallow-insertion",
-        "micro-movements",
-        "partner-progression",
-        "gentle-strength",
-    ],
-)
+@pytest.mark.parametrize("stage", load_plan().stage_ids)
 def test_softpace_verify_passes_every_stage(rendered, stage):
     """Loudness -19 LUFS +/- 1, true peak <= -1.5 dBTP, no clicks, speech and breath turns
     where the timeline says: `softpace verify` on every rendered stage."""

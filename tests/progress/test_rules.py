@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from softpace.plan import Variant
+from softpace.plan import Variant, load_plan
 from softpace.progress import (
     Action,
     ComfortLog,
@@ -24,15 +24,8 @@ from softpace.progress import (
 )
 
 D0 = date(2026, 3, 1)
-S1, S2, S3, S4, S5, S6 = (
-    "external-mapping",
-    "entrance-contact",
-    "shallow-insertion",
-    "micro-movements",
-    "partner-progression",
-    "gentle-strength",
-)
-STAGES = (S1, S2, S3, S4, S5, S6)
+STAGES = load_plan().stage_ids
+S1, S2, S3, S4, S5, S6 = STAGES
 _ids = itertools.count(1)
 
 

@@ -322,7 +322,12 @@ def _check(path: Path, known: int) -> int:
     side_files = _side_files(path)
     existed = {file for file in side_files if file.exists()}
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None)
+        connection = sqlite3.connect(
+            f"file:{path}?mode=ro",
+            uri=True,
+            isolation_level=None,
+            timeout=BUSY_TIMEOUT_MS / 1000,  # wait for a writer rather than misread a lock
+        )
     except sqlite3.Error as exc:
         raise _store_error(path, exc) from exc
     try:
@@ -346,6 +351,9 @@ def _side_files(path: Path) -> tuple[Path, Path]:
 
 def _check_version(connection: sqlite3.Connection, path: Path, known: int) -> int:
     try:
+        # One read transaction: the version and the tables come from the same snapshot,
+        # even while another process is creating or migrating the log.
+        connection.execute("BEGIN")
         version = int(connection.execute("PRAGMA user_version").fetchone()[0])
         if version > known:
             raise LogStoreError(

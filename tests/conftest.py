@@ -65,14 +65,11 @@ def fake_speaker(fake_engine: FakeEngine, tmp_path: Path) -> Speaker:
 
 
 def decode_mp3(path: Path) -> tuple[np.ndarray, int]:
-    """Decode an MP3 to float samples in [-1, 1] (miniaudio: no ffmpeg needed)."""
-    import miniaudio
+    """Decode an MP3 to float samples in [-1, 1] (softpace's own decoder, as verify uses)."""
+    from softpace.audio.verify import decode, to_float
 
-    decoded = miniaudio.mp3_read_s16(path.read_bytes())
-    samples = np.frombuffer(decoded.samples, dtype=np.int16).astype(np.float32) / 32768.0
-    if decoded.nchannels > 1:
-        samples = samples.reshape(-1, decoded.nchannels).mean(axis=1)
-    return samples, decoded.sample_rate
+    samples, rate = decode(path)
+    return to_float(samples), rate
 
 
 def rms_db(samples: np.ndarray) -> float:

@@ -186,9 +186,11 @@ def limit_peaks(
     from scipy.ndimage import minimum_filter1d, uniform_filter1d
 
     x = samples.astype(np.float32)
+    if not len(x):
+        return x
     ceiling = 10 ** (ceiling_dbtp / 20.0)
     peaks = _oversampled_abs(x)[: len(x) * OVERSAMPLE].reshape(len(x), OVERSAMPLE).max(axis=1)
-    if not len(x) or peaks.max() <= ceiling:
+    if peaks.max() <= ceiling:
         return x
     need = np.minimum(1.0, ceiling / np.maximum(peaks, 1e-12))
     hold_n = max(1, int(hold_s * sample_rate_hz))

@@ -23,10 +23,11 @@ from softpace.audio.mixer import MixSettings, mix_blocks, mix_float_blocks
 from softpace.script.timeline import Timeline
 
 TARGET_LUFS = -19.0  # spoken word, mono (the -16 LUFS stereo convention)
+TRUE_PEAK_CEILING_DBTP = -1.5  # the most a decoded session may reach
 # The MP3 encoder's low-pass takes away some of the high end that K-weighting counts:
 # decoded sessions measured 0.45 LU below the mix on every stage, so the mix aims above.
 MP3_LOUDNESS_LOSS_LU = 0.45
-# Lines are limited 0.8 dB under the -1.5 dBTP the file may reach (0.3 dB of it is the
+# Lines are limited 0.8 dB under TRUE_PEAK_CEILING_DBTP (0.3 dB of it is the
 # MP3's own overshoot), so a gain up to 0.5 dB needs no second limiting.
 LIMIT_AGAIN_ABOVE_DB = 0.5
 WARM_UP_S = 1.0  # K-weighting filters settle within milliseconds; one second is ample

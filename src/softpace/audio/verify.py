@@ -23,12 +23,11 @@ from typing import Any
 import numpy as np
 
 from softpace.audio.loudness import LoudnessMeter, true_peak_dbtp
-from softpace.audio.master import TARGET_LUFS
+from softpace.audio.master import TARGET_LUFS, TRUE_PEAK_CEILING_DBTP
 from softpace.errors import OutputError
 
 TIMING_TOLERANCE_S = 0.040
 LOUDNESS_TOLERANCE_LU = 1.0
-TRUE_PEAK_CEILING_DBTP = -1.5
 SPEECH_MIN_DBFS = -35.0  # a spoken line's RMS at -19 LUFS sits near -22 dBFS
 TURN_SEARCH_S = 0.25  # look this far either side of a phase change for the dip
 TURN_CLEAR_S = 0.5  # only turns this far from speech and bells
@@ -113,7 +112,8 @@ def verify_samples(samples: np.ndarray, rate: int, timeline: dict[str, Any]) -> 
 
 
 # -- helpers ---------------------------------------------------------------------------
-def _float(samples: np.ndarray) -> np.ndarray:
+def to_float(samples: np.ndarray) -> np.ndarray:
+    """int16 (full scale 32768) or float samples as float32 in [-1, 1]."""
     if samples.dtype == np.int16:
         return samples.astype(np.float32) / 32768.0
     return samples.astype(np.float32)
@@ -121,7 +121,7 @@ def _float(samples: np.ndarray) -> np.ndarray:
 
 def _chunks(samples: np.ndarray) -> Iterator[np.ndarray]:
     for i in range(0, len(samples), CHUNK_N):
-        yield _float(samples[i : i + CHUNK_N])
+        yield to_float(samples[i : i + CHUNK_N])
 
 
 def _rms_db(x: np.ndarray) -> float:
@@ -132,7 +132,7 @@ def _rms_db(x: np.ndarray) -> float:
 
 def _span(samples: np.ndarray, rate: int, start_s: float, end_s: float) -> np.ndarray:
     lo, hi = max(0, round(start_s * rate)), min(len(samples), round(end_s * rate))
-    return _float(samples[lo : max(lo, hi)])
+    return to_float(samples[lo : max(lo, hi)])
 
 
 # -- the checks --------------------------------------------------------------------------
@@ -240,7 +240,7 @@ def find_clicks(
 def _suspect_frames(samples: np.ndarray) -> np.ndarray:
     from scipy.ndimage import median_filter
 
-    x = _float(samples)
+    x = to_float(samples)
     jump = np.abs(np.diff(x, n=2, prepend=x[:1], append=x[-1:]))
     framed = jump.reshape(-1, CLICK_FRAME_N)
     peak = framed.max(axis=1)

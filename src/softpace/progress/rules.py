@@ -220,15 +220,15 @@ class _Replay:
         st = self.state
         stage = self.plan.stages[st.current]
         flags = self.active_flags()
+        stalled = self.stalled_days()
         symptoms = self.recent_symptoms()
         modifiers = frozenset(o.slug for o in symptoms)
         short_for = sorted(modifiers & SHORTENING_SYMPTOMS)
         variant = Variant.SHORT if st.recovering or short_for else Variant.STANDARD
         awaiting = self.awaiting()
-        suggest_physio = self.stalled_days() is not None
 
         reasons: list[str] = []
-        action = self.action()
+        action = self.action(flags)
         if flags:
             reasons += self.stop_reasons(flags)
         else:
@@ -248,7 +248,6 @@ class _Replay:
                     f"{self.symptom_title(o.slug)} (logged {o.on.isoformat()}) adapts today's "
                     f"session. What helps: {fixes}."
                 )
-        stalled = self.stalled_days()
         if stalled is not None:
             reasons.append(
                 f"It has been {stalled} days since you last moved to a new stage. That is okay: "
@@ -267,15 +266,15 @@ class _Replay:
             variant=variant,
             modifiers=modifiers,
             red_flags=tuple(dict.fromkeys(o.slug for o in flags)),
-            suggest_physio=suggest_physio,
+            suggest_physio=stalled is not None,
             returning_to=(self.stage_id(st.returning_to) if st.returning_to is not None else None),
             awaiting_next_day=tuple(p.id for p in awaiting),
             next_log=self.next_log(flags, awaiting),
             moves=tuple(st.moves),
         )
 
-    def action(self) -> Action:
-        if self.active_flags():
+    def action(self, flags: list[Observation]) -> Action:
+        if flags:
             return Action.STOP
         if not self.practices:
             return Action.START

@@ -6,9 +6,11 @@ An interrupted write never leaves a half-written file under the final name.
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import os
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from softpace.errors import OutputError
@@ -18,6 +20,20 @@ from softpace.errors import OutputError
 def atomic_path(final: Path, mode: int = 0o644) -> Iterator[Path]:
     """Yield a temporary path to write; on success it replaces `final` (with `mode`), on
     failure it is removed. Use mode 0o600 for anything holding health data."""
+    with atomic_update(final, mode, keep_unchanged=False) as update:
+        yield update.temp
+
+
+@dataclass
+class Update:
+    temp: Path
+    changed: bool = False
+
+
+@contextlib.contextmanager
+def atomic_update(final: Path, mode: int = 0o644, keep_unchanged: bool = True) -> Iterator[Update]:
+    """Like atomic_path, but when the new content equals the file already there, that file
+    is left untouched (its modification time too) and `update.changed` stays False."""
     try:
         fd, temp_name = tempfile.mkstemp(
             prefix=f".{final.name}.", suffix=".partial", dir=final.parent
@@ -27,16 +43,20 @@ def atomic_path(final: Path, mode: int = 0o644) -> Iterator[Path]:
             f"cannot write in {final.parent} ({exc.strerror}); choose a folder you can write to"
         ) from exc
     os.close(fd)
-    temp = Path(temp_name)
+    update = Update(Path(temp_name))
     try:
-        yield temp
-        with open(temp, "rb+") as handle:
+        yield update
+        if keep_unchanged and final.is_file() and filecmp.cmp(update.temp, final, shallow=False):
+            update.temp.unlink()
+            return
+        with open(update.temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.chmod(temp, mode)
-        os.replace(temp, final)
+        os.chmod(update.temp, mode)
+        os.replace(update.temp, final)
+        update.changed = True
     except BaseException:
         with contextlib.suppress(OSError):
-            temp.unlink()
+            update.temp.unlink()
         raise
 
 
@@ -50,23 +70,27 @@ def write_bytes_atomic(final: Path, data: bytes) -> None:
         temp.write_bytes(data)
 
 
-def ensure_writable_dir(folder: Path) -> Path:
-    """Create `folder` if needed and prove it is writable, or say clearly why not."""
+def update_bytes_atomic(final: Path, data: bytes) -> bool:
+    """Write `data` to `final` atomically unless it already holds exactly that; True if
+    written."""
+    with atomic_update(final) as update:
+        update.temp.write_bytes(data)
+    return update.changed
+
+
+def ensure_writable_dir(folder: Path, option: str = "--out", what: str = "output folder") -> Path:
+    """Create `folder` if needed and prove it is writable, or say clearly why not (naming
+    the `option` that chose it)."""
+    hint = f"pass {option} with a folder you can write to"
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise OutputError(
-            f"cannot create the output folder {folder} ({exc.strerror}); "
-            "pass --out with a folder you can write to"
-        ) from exc
+        raise OutputError(f"cannot create the {what} {folder} ({exc.strerror}); {hint}") from exc
     if not folder.is_dir():
-        raise OutputError(f"{folder} is not a folder; pass --out with a folder")
+        raise OutputError(f"{folder} is not a folder; {hint}")
     try:
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".softpace-probe-"):
             pass
     except OSError as exc:
-        raise OutputError(
-            f"cannot write to the output folder {folder} ({exc.strerror}); "
-            "pass --out with a folder you can write to"
-        ) from exc
+        raise OutputError(f"cannot write to the {what} {folder} ({exc.strerror}); {hint}") from exc
     return folder

@@ -302,15 +302,9 @@ def today(
         softpace today --exhale 7 --out ~/Music/softpace
     """
     from softpace.plan import Variant
-    from softpace.progress import Action
 
     plan = app.plan()
-    decision = app.decision(plan, as_of)
-    if decision.action is Action.STOP:
-        click.echo("No session today: exposure practice is paused.")
-        for reason in decision.reasons:
-            click.echo(f"  - {reason}")
-        sys.exit(EXIT_PAUSED)
+    decision = _decision_unless_paused(app, plan, as_of)
     stage = plan.stage(decision.stage)
     variant = Variant.SHORT if short or decision.variant is Variant.SHORT else Variant.STANDARD
     options = _options(inhale_s, exhale_s, variant is Variant.SHORT).for_symptoms(
@@ -324,6 +318,101 @@ def today(
     )
     click.echo(f"  {decision.reasons[0]}" if decision.reasons else "", nl=bool(decision.reasons))
     _render(app, plan, (stage,), out_dir, voice, options, tones)
+
+
+def _decision_unless_paused(app: AppContext, plan: Any, as_of: str | None) -> Any:
+    """Today's decision; after a red flag, say why there is no session and exit 3."""
+    from softpace.progress import Action
+
+    decision = app.decision(plan, as_of)
+    if decision.action is Action.STOP:
+        click.echo("No session today: exposure practice is paused.")
+        for reason in decision.reasons:
+            click.echo(f"  - {reason}")
+        sys.exit(EXIT_PAUSED)
+    return decision
+
+
+def source_option(func: F) -> F:
+    """--from, shared by export and serve."""
+    return click.option(
+        "--from",
+        "source_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path("output"),
+        show_default=True,
+        help="The folder you rendered into (`softpace today` / `render --out`).",
+    )(func)
+
+
+def discreet_option(func: F) -> F:
+    """--discreet, shared by export and serve."""
+    return click.option(
+        "--discreet",
+        is_flag=True,
+        help="Titles, album, chapters and file names that reveal nothing intimate "
+        '("Evening practice 3"), and a neutral cover.',
+    )(func)
+
+
+@cli.command()
+@click.argument("dest", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--zip",
+    "zip_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one zip file instead of a folder.",
+)
+@discreet_option
+@click.option("--today-only", is_flag=True, help="Only today's session (see `softpace status`).")
+@click.option("--as-of", "as_of", metavar="DATE", help="With --today-only: today is this day.")
+@source_option
+@pass_app
+def export(
+    app: AppContext,
+    dest: Path | None,
+    zip_path: Path | None,
+    discreet: bool,
+    today_only: bool,
+    as_of: str | None,
+    source_dir: Path,
+) -> None:
+    """Copy rendered sessions, with chapters, words (LRC, VTT) and a playlist, into DEST.
+
+    DEST can be a phone mounted over USB or a synced folder; files that have not
+    changed since the last export are left untouched. --zip writes one zip instead.
+
+    Example:
+
+        softpace export /media/phone/Music/softpace
+        softpace export ~/Sync/practice --discreet --today-only
+        softpace export --zip ~/sessions.zip
+    """
+    from softpace.export.bundle import export_to_folder, export_to_zip
+    from softpace.export.catalog import find_sessions
+
+    if (dest is None) == (zip_path is None):
+        raise click.UsageError("give a folder DEST, or --zip FILE (not both)")
+    plan = app.plan()
+    sessions = find_sessions(plan, source_dir)
+    if today_only:
+        stage_id = _decision_unless_paused(app, plan, as_of).stage
+        sessions = tuple(s for s in sessions if s.stage.id == stage_id)
+        if not sessions:
+            raise click.ClickException(
+                f"today's session ({stage_id}) is not rendered in {source_dir}: "
+                "run `softpace today` first"
+            )
+    if zip_path is not None:
+        result = export_to_zip(plan, sessions, zip_path, discreet)
+    else:
+        result = export_to_folder(plan, sessions, dest or Path(), discreet)
+    for name in result.written:
+        click.echo(f"  wrote {name}")
+    click.echo(
+        f"Exported {len(result.sessions)} session(s) to {result.destination}: "
+        f"{len(result.written)} file(s) written, {len(result.unchanged)} unchanged."
+    )
 
 
 def _render(

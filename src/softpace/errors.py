@@ -48,3 +48,11 @@ class LogStoreError(SoftpaceError):
 
     The file is left exactly as it was.
     """
+
+
+class NothingRenderedError(SoftpaceError):
+    """Raised when export or serve finds no rendered session; says which command to run."""
+
+
+class ShareError(SoftpaceError):
+    """Raised when the LAN share cannot start: the port is taken, the address is not ours."""

@@ -1,4 +1,5 @@
-"""Render sessions end to end: stage -> Timeline -> speech -> mix -> MP3 + timeline JSON.
+"""Render sessions end to end: stage -> Timeline -> speech -> mix -> MP3 (tags, chapters,
+cover) + timeline JSON + LRC/VTT sidecars, and the folder's playlist.
 
 This is the one place the pipeline steps meet; each step stays a plain function over
 plain data. Files appear under their final names only when complete.
@@ -19,8 +20,6 @@ from softpace.script.narration import SessionOptions, build_timeline, session_le
 from softpace.script.timeline import Timeline, seconds_to_samples
 from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import Speaker
-
-ARTIST = "softpace"
 
 Progress = Callable[[int], None]
 
@@ -62,9 +61,12 @@ def render_session(
     progress: Progress | None = None,
     tones: str = "normal",
 ) -> RenderedSession:
-    from softpace.audio.encode import ENCODER_DELAY_N, Tags, encode_mp3, write_tags
+    from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
     from softpace.audio.master import master
     from softpace.audio.mixer import MixSettings
+    from softpace.audio.tags import tag_bytes
+    from softpace.export.labels import label_for
+    from softpace.export.publish import session_tags, sidecar_files, write_files
 
     ensure_writable_dir(out_dir)
     before = speaker.synthesized
@@ -72,21 +74,13 @@ def render_session(
     clips = {event.text or "": speaker.clip(event.text or "") for event in timeline.speech()}
     mp3_path = out_dir / f"{stage.id}.mp3"
     timeline_path = out_dir / f"{stage.id}.timeline.json"
+    label = label_for(plan, stage)
     with atomic_path(mp3_path) as temp:
         _, blocks = master(timeline, clips, MixSettings.for_bed(tones), start_n=ENCODER_DELAY_N)
-        encode_mp3(blocks, temp, timeline.sample_rate_hz, progress)
-        write_tags(
-            temp,
-            Tags(
-                title=f"{stage.number}. {stage.title}",
-                artist=ARTIST,
-                album=plan.title,
-                track=stage.number,
-                track_total=len(plan.stages),
-                comment=f"softpace session: {stage.id}",
-            ),
-        )
+        header = tag_bytes(session_tags(label, timeline))
+        encode_mp3(blocks, temp, timeline.sample_rate_hz, progress, header=header)
     write_text_atomic(timeline_path, timeline.to_json())
+    write_files(sidecar_files(label, timeline), out_dir)
     return RenderedSession(
         stage=stage.id,
         mp3_path=mp3_path,
@@ -122,13 +116,17 @@ def render_all(
     by default). The words are synthesized here first, once, so workers only read the
     speech cache: espeak runs in one process and shared lines are made once.
     """
+    from softpace.export.publish import refresh_playlist
+
     workers = min(len(job.stages), workers or os.cpu_count() or 1)
     speaker = voice.speaker()
     if workers <= 1 or voice.cache_dir is None:
-        return [
+        results = [
             render_session(job.plan, stage, job.options, speaker, job.out_dir, progress, job.tones)
             for stage in job.stages
         ]
+        refresh_playlist(job.plan, job.out_dir)
+        return results
     for stage in job.stages:
         session_timeline(job.plan, stage, job.options, speaker)  # fills the speech cache
     ensure_writable_dir(job.out_dir)
@@ -144,6 +142,7 @@ def render_all(
             pool.shutdown(wait=True, cancel_futures=True)
             raise
         done = {futures[f].id: f.result() for f in futures}
+    refresh_playlist(job.plan, job.out_dir)
     return [done[stage.id] for stage in job.stages]
 
 

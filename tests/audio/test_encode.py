@@ -4,7 +4,8 @@ import numpy as np
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
-from softpace.audio.encode import ENCODER_DELAY_N, Tags, encode_mp3, write_tags
+from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
+from softpace.audio.tags import SessionTags, tag_bytes
 from tests.conftest import decode_mp3
 
 SR = 44_100
@@ -30,20 +31,20 @@ def test_delay_compensation_lines_decoded_audio_up_with_the_timeline(tmp_path):
 def test_constant_bit_rate_and_tags(tmp_path):
     path = tmp_path / "x.mp3"
     t = np.arange(3 * SR) / SR
-    encode_mp3([(np.sin(2 * np.pi * 220 * t) * 8000).astype(np.int16)], path, SR)
-    write_tags(
-        path,
-        Tags(title="2. Entrance contact", artist="softpace", album="Plan", track=2, track_total=6),
+    tags = SessionTags(
+        title="2. Entrance contact", artist="softpace", album="Plan", track=2, track_total=6
     )
+    samples = (np.sin(2 * np.pi * 220 * t) * 8000).astype(np.int16)
+    encode_mp3([samples], path, SR, header=tag_bytes(tags))
     info = MP3(path).info
     assert info.sample_rate == 44_100 and info.channels == 1
     assert info.bitrate == 96_000
     # no Xing/Info header, so mutagen cannot be told; the frame walk below proves CBR
     assert info.bitrate_mode in (BitrateMode.CBR, BitrateMode.UNKNOWN)
-    tags = ID3(path)
-    assert str(tags["TIT2"]) == "2. Entrance contact"
-    assert str(tags["TPE1"]) == "softpace" and str(tags["TALB"]) == "Plan"
-    assert str(tags["TRCK"]) == "2/6"
+    id3 = ID3(path)
+    assert str(id3["TIT2"]) == "2. Entrance contact"
+    assert str(id3["TPE1"]) == "softpace" and str(id3["TALB"]) == "Plan"
+    assert str(id3["TRCK"]) == "2/6"
     # every frame has the same size: constant bit rate
     data = path.read_bytes()
     assert data[:3] == b"ID3"

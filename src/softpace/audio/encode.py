@@ -1,4 +1,4 @@
-"""MP3 encoding (lameenc, in-process, constant bit rate) and ID3 tags (mutagen).
+"""MP3 encoding (lameenc, in-process, constant bit rate); the ID3 tag comes from audio.tags.
 
 lameenc writes no Xing/LAME header, so decoders do not remove the encoder's start
 delay; the mixer is started ENCODER_DELAY_N samples into the session (the lead-in is
@@ -10,7 +10,6 @@ from __future__ import annotations
 import queue
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,16 +19,6 @@ ENCODER_DELAY_N = 1105
 BITRATE_KBPS = 96
 LAME_QUALITY = 5  # 2 = best, 7 = fastest; 5 is lame's own default trade-off
 QUEUE_BLOCKS = 4  # blocks waiting for the encoder thread (4 s each)
-
-
-@dataclass(frozen=True)
-class Tags:
-    title: str
-    artist: str
-    album: str
-    track: int
-    track_total: int
-    comment: str = ""
 
 
 def new_encoder(sample_rate_hz: int, bitrate_kbps: int = BITRATE_KBPS):  # type: ignore[no-untyped-def]
@@ -48,8 +37,10 @@ def encode_mp3(
     path: Path,
     sample_rate_hz: int,
     progress: Callable[[int], None] | None = None,
+    header: bytes = b"",
 ) -> int:
-    """Encode int16 mono blocks into `path`; returns the number of samples encoded.
+    """Encode int16 mono blocks into `path` after `header` (an ID3 tag); returns the number
+    of samples encoded.
 
     The encoder runs in a second thread (lame releases the GIL), so producing the
     blocks (mixing) and encoding them overlap on two cores. A few blocks are queued at
@@ -60,6 +51,7 @@ def encode_mp3(
     failures: list[BaseException] = []
     total = 0
     with open(path, "wb") as handle:
+        handle.write(header)
 
         def drain() -> None:
             try:
@@ -87,17 +79,3 @@ def encode_mp3(
     if failures:
         raise failures[0]
     return total
-
-
-def write_tags(path: Path, tags: Tags) -> None:
-    from mutagen.id3 import COMM, ID3, TALB, TCON, TIT2, TPE1, TRCK
-
-    id3 = ID3()
-    id3.add(TIT2(encoding=3, text=tags.title))
-    id3.add(TPE1(encoding=3, text=tags.artist))
-    id3.add(TALB(encoding=3, text=tags.album))
-    id3.add(TRCK(encoding=3, text=f"{tags.track}/{tags.track_total}"))
-    id3.add(TCON(encoding=3, text="Spoken Word"))
-    if tags.comment:
-        id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
-    id3.save(str(path), v2_version=4)

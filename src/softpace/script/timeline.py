@@ -94,6 +94,41 @@ class Timeline:
     def to_json(self) -> str:
         return json.dumps(self.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
 
+    @classmethod
+    def from_json_dict(cls, data: dict[str, Any]) -> Timeline:
+        """Read back the to_json_dict() shape (a rendered session's timeline file).
+
+        Raises KeyError, TypeError or ValueError on a malformed document; callers name
+        the file.
+        """
+        rate = int(data.get("sample_rate_hz", SAMPLE_RATE_HZ))
+
+        def n(seconds: Any) -> int:
+            return seconds_to_samples(float(seconds), rate)
+
+        return cls(
+            stage=str(data["stage"]),
+            title=str(data["title"]),
+            n_samples=n(data["duration_s"]),
+            inhale_s=float(data["breath"]["inhale_s"]),
+            exhale_s=float(data["breath"]["exhale_s"]),
+            segments=tuple(
+                Segment(str(s["id"]), str(s["title"]), n(s["start_s"]), n(s["end_s"]))
+                for s in data["segments"]
+            ),
+            events=tuple(
+                Event(
+                    kind=str(e["kind"]),
+                    start_n=n(e["start_s"]),
+                    end_n=n(e["end_s"]),
+                    segment=str(e["segment"]),
+                    text=None if e.get("text") is None else str(e["text"]),
+                )
+                for e in data["events"]
+            ),
+            sample_rate_hz=rate,
+        )
+
 
 def _event_json(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {

@@ -1,0 +1,118 @@
+"""Export rendered sessions, with their sidecars and a playlist, to a folder or a zip.
+
+Each session becomes `<stem>.mp3` (tagged for the chosen label: plain or discreet),
+`<stem>.lrc` and `<stem>.vtt`; `playlist.m3u8` lists them in stage order. Files that
+already hold the same bytes are left untouched, so re-exporting to a synced folder or a
+phone copies only what changed. A zip is rebuilt beside the old one and replaces it only
+when its contents differ.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from softpace.atomic import atomic_update, ensure_writable_dir
+from softpace.audio.tags import retag
+from softpace.export.catalog import SessionFiles
+from softpace.export.labels import Label, label_for
+from softpace.export.publish import (
+    OutFile,
+    playlist_file,
+    session_tags,
+    sidecar_files,
+    write_files,
+)
+from softpace.plan.model import Plan
+from softpace.script.timeline import Timeline
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
+
+
+@dataclass(frozen=True)
+class ExportedSession:
+    label: Label
+    timeline: Timeline
+    mp3_name: str
+    mp3_bytes: int
+    rendered_ns: int  # when the source MP3 was rendered (its modification time)
+
+    @property
+    def file_names(self) -> tuple[str, ...]:
+        return (self.mp3_name, f"{self.label.stem}.lrc", f"{self.label.stem}.vtt")
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    destination: Path
+    sessions: tuple[ExportedSession, ...]
+    written: tuple[str, ...]  # names (re)written this time
+    unchanged: tuple[str, ...]  # names that already held the same bytes
+
+
+def export_to_folder(
+    plan: Plan, sessions: Sequence[SessionFiles], folder: Path, discreet: bool = False
+) -> ExportResult:
+    ensure_writable_dir(folder, option="DIR", what="export folder")
+    exported: list[ExportedSession] = []
+    written: list[str] = []
+    unchanged: list[str] = []
+    for files, _session in _bundle(plan, sessions, discreet, exported):
+        done = write_files(files, folder)
+        written += done
+        unchanged += [f.name for f in files if f.name not in done]
+    return ExportResult(folder, tuple(exported), tuple(written), tuple(unchanged))
+
+
+def export_to_zip(
+    plan: Plan, sessions: Sequence[SessionFiles], zip_path: Path, discreet: bool = False
+) -> ExportResult:
+    ensure_writable_dir(zip_path.parent, option="--zip", what="folder for the zip")
+    exported: list[ExportedSession] = []
+    names: list[str] = []
+    with atomic_update(zip_path) as update, zipfile.ZipFile(update.temp, "w") as archive:
+        for files, session in _bundle(plan, sessions, discreet, exported):
+            stamp = ZIP_EPOCH if session is None else _zip_time(session.mtime_ns)
+            for file in files:
+                _add_to_zip(archive, file, stamp)
+                names.append(file.name)
+    if update.changed:
+        return ExportResult(zip_path, tuple(exported), tuple(names), ())
+    return ExportResult(zip_path, tuple(exported), (), tuple(names))
+
+
+def _bundle(
+    plan: Plan,
+    sessions: Sequence[SessionFiles],
+    discreet: bool,
+    exported: list[ExportedSession],
+) -> Iterator[tuple[list[OutFile], SessionFiles | None]]:
+    """The files of each session in turn (one MP3 in memory at a time), then the playlist
+    (with None); appends what each session became to `exported`."""
+    labelled = [(label_for(plan, s.stage, discreet), s) for s in sessions]
+    for label, session in labelled:
+        mp3 = OutFile(
+            f"{label.stem}.mp3",
+            retag(session.mp3_path.read_bytes(), session_tags(label, session.timeline)),
+        )
+        exported.append(
+            ExportedSession(label, session.timeline, mp3.name, len(mp3.data), session.mtime_ns)
+        )
+        yield [mp3, *sidecar_files(label, session.timeline)], session
+    yield [playlist_file([(label, session.timeline) for label, session in labelled])], None
+
+
+def _add_to_zip(archive: zipfile.ZipFile, file: OutFile, stamp: tuple[int, ...]) -> None:
+    info = zipfile.ZipInfo(file.name, date_time=stamp)  # type: ignore[arg-type]
+    info.external_attr = 0o644 << 16
+    # MP3 is already compressed; the text sidecars shrink well
+    info.compress_type = zipfile.ZIP_STORED if file.name.endswith(".mp3") else zipfile.ZIP_DEFLATED
+    archive.writestr(info, file.data)
+
+
+def _zip_time(mtime_ns: int) -> tuple[int, ...]:
+    moment = datetime.fromtimestamp(mtime_ns / 1e9)
+    return max(ZIP_EPOCH, moment.timetuple()[:6])

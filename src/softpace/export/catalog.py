@@ -1,0 +1,85 @@
+"""The sessions already rendered into a folder: `<stage>.mp3` beside `<stage>.timeline.json`,
+in the plan's stage order."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from softpace.errors import NothingRenderedError, OutputError
+from softpace.plan.model import Plan, Stage
+from softpace.script.timeline import Timeline
+
+MP3_SUFFIX = ".mp3"
+TIMELINE_SUFFIX = ".timeline.json"
+
+
+@dataclass(frozen=True)
+class SessionFiles:
+    stage: Stage
+    mp3_path: Path
+    timeline: Timeline
+    size_bytes: int
+    mtime_ns: int
+
+
+def rendered_sessions(plan: Plan, folder: Path) -> tuple[SessionFiles, ...]:
+    """Every stage with both files in `folder`, in stage order (may be empty)."""
+    found = []
+    for stage in plan.stages:
+        mp3 = folder / f"{stage.id}{MP3_SUFFIX}"
+        timeline_path = folder / f"{stage.id}{TIMELINE_SUFFIX}"
+        try:
+            mp3_stat = mp3.stat()
+            timeline_stat = timeline_path.stat()
+        except OSError:
+            continue
+        timeline = _read_timeline(timeline_path, timeline_stat.st_mtime_ns, timeline_stat.st_size)
+        if timeline.stage != stage.id:
+            raise OutputError(
+                f"{timeline_path} belongs to stage {timeline.stage!r}, not {stage.id!r}; "
+                f"render it again with `softpace render {stage.id}`"
+            )
+        found.append(SessionFiles(stage, mp3, timeline, mp3_stat.st_size, mp3_stat.st_mtime_ns))
+    return tuple(found)
+
+
+def find_sessions(plan: Plan, folder: Path) -> tuple[SessionFiles, ...]:
+    """Like rendered_sessions, but finding none is an error that says what to run."""
+    sessions = rendered_sessions(plan, folder)
+    if not sessions:
+        raise NothingRenderedError(
+            f"no rendered sessions in {folder}: run `softpace today` (today's session) or "
+            "`softpace render --all` (every stage) first, or pass --from with the folder "
+            "you rendered into"
+        )
+    return sessions
+
+
+def signature(plan: Plan, folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """Changes whenever a session file in `folder` is written, added or removed."""
+    out = []
+    for stage in plan.stages:
+        for suffix in (MP3_SUFFIX, TIMELINE_SUFFIX):
+            path = folder / f"{stage.id}{suffix}"
+            try:
+                stat = path.stat()
+            except OSError:
+                continue
+            out.append((path.name, stat.st_mtime_ns, stat.st_size))
+    return tuple(out)
+
+
+@lru_cache(maxsize=64)
+def _read_timeline(path: Path, mtime_ns: int, size: int) -> Timeline:
+    """Cached by (path, mtime, size): a file rewritten in place is read again."""
+    try:
+        return Timeline.from_json_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        stage = path.name.removesuffix(TIMELINE_SUFFIX)
+        raise OutputError(
+            f"{path} is not a softpace timeline ({exc}); "
+            f"render it again with `softpace render {stage}`"
+        ) from exc

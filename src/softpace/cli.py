@@ -415,6 +415,96 @@ def export(
     )
 
 
+@cli.command()
+@click.option(
+    "--host",
+    help="The address to listen on (default: this computer's address on your network; "
+    "127.0.0.1 keeps it to this computer).",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8765,
+    show_default=True,
+    help="The port to listen on (0: any free port).",
+)
+@click.option(
+    "--idle-stop",
+    "idle_minutes",
+    type=click.FloatRange(min=0.01),
+    default=30,
+    show_default=True,
+    help="Stop after this many minutes without a visit from your phone.",
+)
+@discreet_option
+@source_option
+@pass_app
+def serve(
+    app: AppContext,
+    host: str | None,
+    port: int,
+    idle_minutes: float,
+    discreet: bool,
+    source_dir: Path,
+) -> None:
+    """Share your sessions with your phone over your Wi-Fi, behind a private address.
+
+    Prints the address and a QR code to scan with the phone's camera. The page plays
+    today's session and every stage, with chapters to tap; the address also works as
+    a podcast feed (add feed.xml) in an app such as AntennaPod. Only someone with the
+    address can see anything. Stops after --idle-stop minutes without a visit, or on
+    Ctrl-C.
+
+    Example:
+
+        softpace serve
+        softpace serve --discreet --port 8800
+    """
+    import segno
+
+    from softpace.export import server
+
+    plan = app.plan()
+    with server.private_folder() as folder:
+        share = server.Share(
+            plan, source_dir, folder, discreet, today=lambda: _today_note(app, plan)
+        )
+        share.current()  # nothing rendered: say so before listening
+        if host is None:
+            host = server.lan_address()
+            if host is None:
+                host = "127.0.0.1"
+                click.echo("No network found: sharing with this computer only.", err=True)
+        sock = server.bind(host, port)
+        token = server.new_token()
+        url = server.share_url(sock, token)
+        click.echo("Open this address on your phone (same Wi-Fi), or scan the code:")
+        click.echo(f"  {url}")
+        click.echo(f"Podcast feed (AntennaPod: add podcast by address): {url}feed.xml")
+        segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+        click.echo(
+            f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
+            "Ctrl-C stops it now."
+        )
+        try:
+            why = server.run_share(share, sock, token, idle_minutes * 60)
+        except KeyboardInterrupt:
+            why = "Ctrl-C"
+        click.echo(f"Sharing stopped ({why}).")
+
+
+def _today_note(app: AppContext, plan: Any) -> Any:
+    from softpace.export.server import Today
+    from softpace.progress import Action
+
+    decision = app.decision(plan, None)
+    if decision.action is Action.STOP:
+        reason = decision.reasons[0] if decision.reasons else ""
+        return Today(None, f"Exposure practice is paused. {reason}".strip())
+    stage = plan.stage(decision.stage)
+    return Today(stage.id, f"Today: session {stage.number}.")
+
+
 def _render(
     app: AppContext,
     plan: Any,

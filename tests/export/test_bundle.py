@@ -74,9 +74,7 @@ def test_discreet_export_reveals_nothing_in_names_or_tags(plan, rendered, tmp_pa
     assert result.sessions[1].mp3_bytes == (dest / "practice-2.mp3").stat().st_size
 
 
-def test_zip_export_holds_the_same_files_and_is_rewritten_only_on_change(
-    plan, rendered, tmp_path
-):
+def test_zip_export_holds_the_same_files_and_is_rewritten_only_on_change(plan, rendered, tmp_path):
     sessions = find_sessions(plan, rendered)
     folder = export_to_folder(plan, sessions, tmp_path / "folder")
     zip_path = tmp_path / "sessions.zip"

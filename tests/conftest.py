@@ -1,14 +1,22 @@
-"""Shared fixtures: the plan, a temporary home, and a fake speech engine for fast tests."""
+"""Shared fixtures: the plan, a temporary home, a fake speech engine for fast tests, and
+sessions rendered with it (for export and serve)."""
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from softpace.plan import load_plan
+from softpace.export.publish import refresh_playlist
+from softpace.plan import Variant, load_plan
+from softpace.render import render_session
+from softpace.script.narration import SessionOptions
 from softpace.voice.engine import EngineVoice, RawClip
 from softpace.voice.profiles import get_profile
 from softpace.voice.speaker import Speaker
@@ -74,3 +82,41 @@ def decode_mp3(path: Path) -> tuple[np.ndarray, int]:
 
 def rms_db(samples: np.ndarray) -> float:
     return float(20 * np.log10(np.sqrt(np.mean(np.square(samples, dtype=np.float64))) + 1e-12))
+
+
+RENDERED_STAGES = ("external-mapping", "entrance-contact")
+
+
+@pytest.fixture(scope="session")
+def rendered_once(tmp_path_factory: pytest.TempPathFactory, plan) -> Path:
+    folder = tmp_path_factory.mktemp("rendered")
+    speaker = Speaker(FakeEngine(), get_profile("calm"), folder.parent / "fake-cache")
+    for stage_id in RENDERED_STAGES:
+        options = SessionOptions(variant=Variant.SHORT)
+        render_session(plan, plan.stage(stage_id), options, speaker, folder)
+    refresh_playlist(plan, folder)
+    return folder
+
+
+@pytest.fixture
+def rendered(rendered_once: Path, tmp_path: Path) -> Path:
+    """A private copy of the rendered folder, for tests that change it."""
+    return Path(shutil.copytree(rendered_once, tmp_path / "output"))
+
+
+def start_serve(home: Path, source: Path, *extra: str, tmpdir: Path | None = None):
+    """`softpace serve` in a child process; returns (process, url) once it listens."""
+    env = dict(os.environ, PYTHONUNBUFFERED="1")
+    if tmpdir is not None:
+        env["TMPDIR"] = str(tmpdir)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "softpace", "--home", str(home), "serve", "--from", str(source),
+         "--host", "127.0.0.1", "--port", "0", *extra],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    assert process.stdout is not None
+    for line in process.stdout:
+        if line.strip().startswith("http://"):
+            return process, line.strip()
+    process.wait(timeout=10)
+    raise AssertionError(f"serve did not start: {process.stderr.read() if process.stderr else ''}")

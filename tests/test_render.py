@@ -7,6 +7,7 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from mutagen.id3 import ID3
 
 from softpace.cli import cli
 from softpace.plan import load_plan
@@ -44,6 +45,31 @@ def test_softpace_verify_passes_every_stage(rendered, stage):
     result = CliRunner().invoke(cli, ["verify", str(rendered[0] / f"{stage}.mp3")])
     assert result.exit_code == 0, result.output
     assert "FAIL" not in result.output
+
+
+@pytest.mark.parametrize("stage", load_plan().stage_ids)
+def test_chapters_words_and_sidecars_come_with_every_stage(rendered, plan, stage):
+    """Chapters read back with mutagen equal the timeline segments, in time order; the
+    cover, the words (USLT), LRC and VTT ride along."""
+    out = rendered[0]
+    timeline = json.loads((out / f"{stage}.timeline.json").read_text())
+    id3 = ID3(out / f"{stage}.mp3")
+    assert [
+        (c.sub_frames["TIT2"].text[0], c.start_time, c.end_time) for c in id3.getall("CHAP")
+    ] == [
+        (s["title"], round(s["start_s"] * 1000), round(s["end_s"] * 1000))
+        for s in timeline["segments"]
+    ]
+    assert id3.getall("CTOC")[0].child_element_ids == [c.element_id for c in id3.getall("CHAP")]
+    assert id3.getall("APIC")[0].data.startswith(b"\x89PNG")
+    spoken = [e["text"] for e in timeline["events"] if e["kind"] == "speech"]
+    assert [line for line in id3.getall("USLT")[0].text.splitlines() if line] == spoken
+    assert len((out / f"{stage}.vtt").read_text().split(" --> ")) == len(spoken) + 1
+    assert (out / f"{stage}.lrc").read_text().count("]") >= len(spoken)
+    playlist = (out / "playlist.m3u8").read_text().splitlines()
+    assert [line for line in playlist if line.endswith(".mp3")] == [
+        f"{s}.mp3" for s in plan.stage_ids
+    ]
 
 
 def _load(out, stage):
@@ -150,8 +176,9 @@ def test_a_render_that_fails_mid_encode_leaves_no_half_written_mp3(
     out.mkdir()
     (out / "entrance-contact.mp3").write_bytes(b"yesterday's good session")
 
-    def failing_encode(blocks, path, sample_rate_hz, progress=None):
+    def failing_encode(blocks, path, sample_rate_hz, progress=None, header=b""):
         with open(path, "wb") as handle:
+            handle.write(header)
             for i, block in enumerate(blocks):
                 handle.write(block.tobytes())
                 if i == 3:

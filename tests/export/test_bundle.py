@@ -12,7 +12,7 @@ from softpace.audio.tags import split_tag
 from softpace.errors import NothingRenderedError, OutputError
 from softpace.export.bundle import export_to_folder, export_to_zip
 from softpace.export.catalog import find_sessions, rendered_sessions
-from tests.export.conftest import RENDERED_STAGES
+from tests.conftest import RENDERED_STAGES
 
 
 def _names(result) -> set[str]:

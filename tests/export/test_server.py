@@ -20,7 +20,7 @@ from starlette.testclient import TestClient
 from softpace.errors import NothingRenderedError, ShareError
 from softpace.export import server
 from softpace.export.server import Activity, Share, Today
-from tests.export.conftest import RENDERED_STAGES
+from tests.conftest import RENDERED_STAGES
 
 TOKEN = "k3y-0f-tw3nty-tw0-ch4r"
 BASE = f"http://phone.test:8765/{TOKEN}/"

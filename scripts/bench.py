@@ -9,6 +9,10 @@ Run: python scripts/bench.py [--stage ID] [--skip-pydub] [--skip-memory]
 
 Comfort log: writing, loading and deciding over a log of --days days of daily practice
 (with next-day ratings, some spikes and symptoms). Run: python scripts/bench.py --progress
+
+Getting to the phone: renders every stage, then times the tags (chapters, cover, words),
+export to a folder (first time, again unchanged, discreet), to a zip, and the LAN share's
+page, feed and a ranged audio request. Run: python scripts/bench.py --share
 """
 
 from __future__ import annotations
@@ -52,10 +56,13 @@ def main() -> None:
     parser.add_argument("--skip-memory", action="store_true", help="leave out the RSS runs")
     parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
     parser.add_argument("--days", type=int, default=1095, help="days of log for --progress")
+    parser.add_argument("--share", action="store_true", help="benchmark export and serve")
     parser.add_argument("--memory-child", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.progress:
         bench_progress(args.days)
+    elif args.share:
+        bench_share()
     elif args.memory_child:
         memory_child(args.memory_child)
     else:
@@ -242,6 +249,65 @@ def bench_progress(days: int) -> None:
     print(f"load the whole log:                          {load_s * 1000:6.1f} ms")
     print(f"decide (rules engine):                       {decide_s * 1000:6.1f} ms")
     print(f"decision: {decision.stage} ({decision.action.value})")
+
+
+def bench_share() -> None:
+    from starlette.testclient import TestClient
+
+    from softpace.audio.tags import tag_bytes
+    from softpace.export import server
+    from softpace.export.bundle import export_to_folder, export_to_zip
+    from softpace.export.catalog import find_sessions
+    from softpace.export.cover import _draw
+    from softpace.export.labels import label_for
+    from softpace.export.publish import session_tags
+    from softpace.render import RenderJob, Voice, render_all
+
+    plan = load_plan()
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        job = RenderJob(plan, plan.stages, work / "out")
+        render_s, _ = timed(lambda: render_all(job, Voice(get_profile("calm"), work / "cache")))
+        sessions = find_sessions(plan, work / "out")
+        longest = max(sessions, key=lambda s: s.timeline.duration_s)
+        label = label_for(plan, longest.stage)
+        _draw.cache_clear()
+        tag_s, tag = timed(lambda: tag_bytes(session_tags(label, longest.timeline)))
+        total_mb = sum(s.size_bytes for s in sessions) / 1e6
+        first_s, first = timed(lambda: export_to_folder(plan, sessions, work / "phone"))
+        again_s, again = timed(lambda: export_to_folder(plan, sessions, work / "phone"))
+        discreet_s, _ = timed(lambda: export_to_folder(plan, sessions, work / "d", True))
+        zip_s, _ = timed(lambda: export_to_zip(plan, sessions, work / "s.zip"))
+        rezip_s, rezip = timed(lambda: export_to_zip(plan, sessions, work / "s.zip"))
+        assert again.written == () and rezip.written == ()
+
+        share = server.Share(plan, work / "out", work / "share")
+        token = server.new_token()
+        app = server.create_app(share, token, f"http://lan:8765/{token}/", server.Activity())
+        client = TestClient(app, base_url="http://lan:8765")
+        start_s, _ = timed(lambda: client.get(f"/{token}/"))
+        page_s, page = timed(lambda: client.get(f"/{token}/"))
+        feed_s, _ = timed(lambda: client.get(f"/{token}/feed.xml"))
+        mp3 = f"/{token}/files/{longest.stage.id}.mp3"
+        range_s, part = timed(lambda: client.get(mp3, headers={"Range": "bytes=1000000-1065535"}))
+        whole_s, whole = timed(lambda: client.get(mp3))
+        assert part.status_code == 206 and whole.status_code == 200
+    print(f"{len(sessions)} stages rendered in {render_s:.1f} s ({total_mb:.0f} MB of MP3)")
+    print(f"tag for {longest.stage.id} (chapters, cover, words): {tag_s * 1000:6.0f} ms, "
+          f"{len(tag) / 1024:.0f} KiB")  # fmt: skip
+    print(f"export to a folder, first time:              {first_s:6.2f} s "
+          f"({len(first.written)} files)")  # fmt: skip
+    print(f"export again, nothing changed:               {again_s:6.2f} s (0 files written)")
+    print(f"export --discreet to a new folder:           {discreet_s:6.2f} s")
+    print(f"export --zip:                                {zip_s:6.2f} s")
+    print(f"export --zip again, nothing changed:         {rezip_s:6.2f} s (zip left untouched)")
+    print(f"serve: first page (makes the shared copy):   {start_s:6.2f} s")
+    print(f"serve: page, {len(page.content) / 1024:.0f} KiB:                        "
+          f"{page_s * 1000:6.1f} ms")  # fmt: skip
+    print(f"serve: podcast feed:                         {feed_s * 1000:6.1f} ms")
+    print(f"serve: 64 KiB range of the audio (206):      {range_s * 1000:6.1f} ms")
+    print(f"serve: whole MP3, {len(whole.content) / 1e6:.1f} MB:                   "
+          f"{whole_s:6.2f} s")  # fmt: skip
 
 
 if __name__ == "__main__":

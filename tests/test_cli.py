@@ -137,7 +137,7 @@ def test_help_is_quick_to_import():
         "import sys; from softpace.cli import cli\n"
         "try:\n    cli(['--help'])\nexcept SystemExit:\n    pass\n"
         "heavy = [m for m in ('numpy', 'pyttsx3', 'lameenc', 'mutagen', 'jinja2', 'scipy', "
-        "'matplotlib', 'miniaudio', 'sqlite3') "
+        "'matplotlib', 'miniaudio', 'sqlite3', 'PIL', 'starlette', 'uvicorn', 'segno') "
         "if m in sys.modules]\nprint('HEAVY', heavy)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -33,6 +33,11 @@ def cover_png(label: Label) -> bytes:
     return _draw(label.discreet, label.number, "" if label.discreet else label.title)
 
 
+def neutral_cover_png() -> bytes:
+    """The discreet cover, which stands for the whole share (the podcast feed's artwork)."""
+    return _draw(True, 0, "")
+
+
 @lru_cache(maxsize=32)
 def _draw(discreet: bool, number: int, title: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont

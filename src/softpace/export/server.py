@@ -32,8 +32,8 @@ from xml.etree import ElementTree as ET
 from softpace.errors import ShareError, SoftpaceError
 from softpace.export.bundle import ExportedSession, ExportResult, export_to_folder
 from softpace.export.catalog import find_sessions, signature
-from softpace.export.cover import cover_png
-from softpace.export.labels import DISCREET_ALBUM, PLAYLIST_NAME, Label
+from softpace.export.cover import neutral_cover_png
+from softpace.export.labels import DISCREET_ALBUM, PLAYLIST_NAME
 from softpace.plan.model import Plan
 
 DEFAULT_PORT = 8765
@@ -162,8 +162,7 @@ def create_app(
         return Response(xml, media_type="application/rss+xml; charset=utf-8", headers=NO_STORE)
 
     def cover(request: Request) -> Response:
-        label = _album_label(share)
-        return Response(cover_png(label), media_type="image/png", headers=NO_STORE)
+        return Response(neutral_cover_png(), media_type="image/png", headers=NO_STORE)
 
     def file(request: Request) -> Response:
         path = share.path_of(request.path_params["name"])
@@ -211,8 +210,9 @@ class TokenGate:
         if scope["type"] == "lifespan":
             await self.app(scope, receive, send)
             return
-        if scope["type"] != "http":
-            return  # no websockets here
+        if scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})  # no websockets here
+            return
         send = _with_headers(send, PRIVATE_HEADERS)
         first, slash, rest = scope["path"].removeprefix("/").partition("/")
         if not hmac.compare_digest(first.encode(), self._token):
@@ -254,20 +254,6 @@ def _page_headers(nonce: str) -> dict[str, str]:
             "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         ),
     }
-
-
-def _album_label(share: Share) -> Label:
-    """The label whose cover stands for the whole share (the feed's artwork)."""
-    return Label(
-        stage_id="",
-        number=1,
-        track_total=len(share.plan.stages),
-        stem="",
-        title=share.album(),
-        album=share.album(),
-        artist="",
-        discreet=True,  # the feed's artwork is always the neutral one
-    )
 
 
 def _render_page(share: Share, export: ExportResult, today: Today, nonce: str) -> str:
@@ -410,7 +396,11 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def share_url(sock: socket.socket, token: str) -> str:
+    """The address to open: where `sock` listens, or this machine's network address when
+    it listens on every interface."""
     host, port = sock.getsockname()[:2]
+    if host in ("0.0.0.0", "::"):
+        host = lan_address() or "127.0.0.1"
     host = f"[{host}]" if ":" in host else host
     return f"http://{host}:{port}/{token}/"
 

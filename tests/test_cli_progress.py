@@ -244,6 +244,7 @@ def test_today_renders_the_stage_the_log_decides(run, fake_voice, tmp_path: Path
     assert "stage 2, entrance-contact (advance)" in result.output
     assert (out / "entrance-contact.mp3").stat().st_size > 0
     assert _timeline(out, "entrance-contact")["stage"] == "entrance-contact"
+    assert f"softpace serve --from {out}" in result.output  # how to get it onto the phone
 
 
 def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> None:

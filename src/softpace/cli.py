@@ -7,6 +7,7 @@ that use them, so `softpace --help` stays quick.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -318,6 +319,11 @@ def today(
     )
     click.echo(f"  {decision.reasons[0]}" if decision.reasons else "", nl=bool(decision.reasons))
     _render(app, plan, (stage,), out_dir, voice, options, tones)
+    source = "" if out_dir == Path("output") else f" --from {shlex.quote(str(out_dir))}"
+    click.echo(
+        f"To listen on your phone: `softpace serve{source}` shares it over your Wi-Fi; "
+        f"`softpace export{source} DIR` copies it into a folder."
+    )
 
 
 def _decision_unless_paused(app: AppContext, plan: Any, as_of: str | None) -> Any:

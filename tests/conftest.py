@@ -104,14 +104,20 @@ def rendered(rendered_once: Path, tmp_path: Path) -> Path:
     return Path(shutil.copytree(rendered_once, tmp_path / "output"))
 
 
-def start_serve(home: Path, source: Path, *extra: str, tmpdir: Path | None = None):
+def start_serve(
+    home: Path,
+    source: Path,
+    *extra: str,
+    tmpdir: Path | None = None,
+    host: tuple[str, ...] = ("--host", "127.0.0.1"),
+):
     """`softpace serve` in a child process; returns (process, url) once it listens."""
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     if tmpdir is not None:
         env["TMPDIR"] = str(tmpdir)
     process = subprocess.Popen(
         [sys.executable, "-m", "softpace", "--home", str(home), "serve", "--from", str(source),
-         "--host", "127.0.0.1", "--port", "0", *extra],
+         *host, "--port", "0", *extra],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
     )  # fmt: skip
     assert process.stdout is not None

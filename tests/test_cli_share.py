@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import urllib.parse
 import urllib.request
 import zipfile
 from datetime import date, timedelta
@@ -131,6 +133,25 @@ def test_serve_prints_a_private_url_and_a_qr_code_and_stops_on_ctrl_c(rendered, 
     assert "▀" in out or "█" in out  # the QR code
     assert list(tmpdir.iterdir()) == []  # the shared copies are gone
     assert "Traceback" not in err
+
+
+def test_serve_listens_on_the_network_address_only(rendered, tmp_path):
+    from softpace.export.server import lan_address
+
+    address = lan_address()
+    if address is None:
+        pytest.skip("this machine has no network address")
+    process, url = start_serve(tmp_path / "home", rendered, host=())
+    try:
+        parts = urllib.parse.urlsplit(url)
+        assert parts.hostname == address
+        with urllib.request.urlopen(url, timeout=5) as page:
+            assert page.status == 200
+        with pytest.raises(OSError):  # not on every interface: loopback is not listening
+            socket.create_connection(("127.0.0.1", parts.port), timeout=2).close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.communicate(timeout=15)
 
 
 def test_serve_with_nothing_rendered_says_which_command_to_run(run, tmp_path):

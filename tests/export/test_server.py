@@ -16,6 +16,8 @@ import urllib.request
 from xml.etree import ElementTree as ET
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from softpace.errors import NothingRenderedError, ShareError
@@ -137,6 +139,33 @@ def test_traversal_attempts_get_a_plain_404(share, path):
     # a browser resolves dot segments first: at worst it reaches the page, never a file
     answer = _client(share).get(f"/{TOKEN}/{path}")
     assert answer.status_code == 404 or answer.headers["content-type"].startswith("text/html")
+
+
+PIECES = ["..", ".", "%2e%2e", "%2f", "%5c", "files", "feed.xml", "cover.png", "", "etc",
+          "passwd", "external-mapping.mp3", "playlist.m3u8", "external-mapping.timeline.json",
+          TOKEN, TOKEN[:-1], "%00", "~"]  # fmt: skip
+SERVED = {"", "feed.xml", "cover.png", "files/external-mapping.mp3", "files/playlist.m3u8"}
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=6), max_size=6))
+def test_any_path_reaches_only_the_page_the_feed_or_a_shared_file(share, pieces):
+    app = server.create_app(share, TOKEN, BASE, Activity())
+    path = "/" + "/".join(pieces)
+    try:
+        raw = path.encode("latin-1")
+    except UnicodeEncodeError:
+        raw = path.encode()
+    status = _raw_get(app, raw)
+    inside = path.removeprefix(f"/{TOKEN}/") if path.startswith(f"/{TOKEN}/") else None
+    if path == f"/{TOKEN}":
+        assert status == 308
+    elif inside in SERVED:
+        assert status == 200, path
+    else:
+        assert status == 404, path
 
 
 def test_only_shared_names_are_served(share):

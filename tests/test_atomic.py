@@ -4,7 +4,13 @@ import os
 
 import pytest
 
-from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
+from softpace.atomic import (
+    atomic_path,
+    atomic_update,
+    ensure_writable_dir,
+    update_bytes_atomic,
+    write_text_atomic,
+)
 from softpace.errors import OutputError
 
 
@@ -49,3 +55,27 @@ def test_a_file_where_the_folder_should_be(tmp_path):
         ensure_writable_dir(tmp_path / "out" / "sub")
     with pytest.raises(OutputError):
         ensure_writable_dir(tmp_path / "out")
+
+
+def test_update_leaves_a_file_with_the_same_bytes_untouched(tmp_path):
+    target = tmp_path / "a.mp3"
+    assert update_bytes_atomic(target, b"one") is True
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    assert update_bytes_atomic(target, b"one") is False
+    assert target.stat().st_mtime_ns == 1_000_000_000
+    assert update_bytes_atomic(target, b"two") is True  # same size, other bytes
+    assert target.read_bytes() == b"two"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.mp3"]
+
+
+def test_atomic_update_compares_what_was_written(tmp_path):
+    target = tmp_path / "s.zip"
+    target.write_bytes(b"zip")
+    os.utime(target, ns=(1_000_000_000, 1_000_000_000))
+    with atomic_update(target) as update:
+        update.temp.write_bytes(b"zip")
+    assert not update.changed and target.stat().st_mtime_ns == 1_000_000_000
+    with atomic_update(target) as update:
+        update.temp.write_bytes(b"new zip")
+    assert update.changed and target.read_bytes() == b"new zip"
+    assert [p.name for p in tmp_path.iterdir()] == ["s.zip"]

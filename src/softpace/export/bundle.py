@@ -42,7 +42,7 @@ class ExportedSession:
 
     @property
     def file_names(self) -> tuple[str, ...]:
-        return (self.mp3_name, f"{self.label.stem}.lrc", f"{self.label.stem}.vtt")
+        return (self.mp3_name, self.label.lrc, self.label.vtt)
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,7 @@ def _bundle(
     labelled = [(label_for(plan, s.stage, discreet), s) for s in sessions]
     for label, session in labelled:
         mp3 = OutFile(
-            f"{label.stem}.mp3",
+            label.mp3,
             retag(session.mp3_path.read_bytes(), session_tags(label, session.timeline)),
         )
         exported.append(

@@ -27,6 +27,18 @@ class Label:
     artist: str
     discreet: bool
 
+    @property
+    def mp3(self) -> str:
+        return f"{self.stem}.mp3"
+
+    @property
+    def lrc(self) -> str:
+        return f"{self.stem}.lrc"
+
+    @property
+    def vtt(self) -> str:
+        return f"{self.stem}.vtt"
+
     def chapter_title(self, number: int, segment_title: str) -> str:
         return f"Part {number}" if self.discreet else segment_title
 

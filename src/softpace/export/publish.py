@@ -42,15 +42,15 @@ def session_tags(label: Label, timeline: Timeline) -> SessionTags:
 def sidecar_files(label: Label, timeline: Timeline) -> tuple[OutFile, ...]:
     """`<stem>.lrc` and `<stem>.vtt`."""
     return (
-        OutFile(f"{label.stem}.lrc", sidecars.lrc(timeline, label).encode()),
-        OutFile(f"{label.stem}.vtt", sidecars.vtt(timeline).encode()),
+        OutFile(label.lrc, sidecars.lrc(timeline, label).encode()),
+        OutFile(label.vtt, sidecars.vtt(timeline).encode()),
     )
 
 
 def playlist_file(sessions: Sequence[tuple[Label, Timeline]]) -> OutFile:
     """`playlist.m3u8`, the sessions in the order given (stage order)."""
     entries = [
-        sidecars.PlaylistEntry(f"{label.stem}.mp3", timeline.duration_s, label.title, label.artist)
+        sidecars.PlaylistEntry(label.mp3, timeline.duration_s, label.title, label.artist)
         for label, timeline in sessions
     ]
     return OutFile(PLAYLIST_NAME, sidecars.m3u8(entries).encode())

@@ -280,7 +280,7 @@ def _card(session: ExportedSession) -> dict[str, Any]:
         "title": label.title,
         "duration": format_mmss(session.timeline.duration_s),
         "mp3": f"files/{session.mp3_name}",
-        "vtt": f"files/{label.stem}.vtt",
+        "vtt": f"files/{label.vtt}",
         "mp3_mb": f"{session.mp3_bytes / 1e6:.1f}",
         "chapters": [
             {
@@ -339,7 +339,7 @@ def _feed_xml(share: Share, export: ExportResult, base_url: str) -> bytes:
         ET.SubElement(
             item,
             f"{{{PODCAST_NS}}}transcript",
-            {"url": f"{base_url}files/{label.stem}.vtt", "type": "text/vtt"},
+            {"url": f"{base_url}files/{label.vtt}", "type": "text/vtt"},
         )
     return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
 

@@ -65,6 +65,7 @@ def render_session(
     from softpace.audio.master import master
     from softpace.audio.mixer import MixSettings
     from softpace.audio.tags import tag_bytes
+    from softpace.export.catalog import session_paths
     from softpace.export.labels import label_for
     from softpace.export.publish import session_tags, sidecar_files, write_files
 
@@ -72,8 +73,7 @@ def render_session(
     before = speaker.synthesized
     timeline = session_timeline(plan, stage, options, speaker)
     clips = {event.text or "": speaker.clip(event.text or "") for event in timeline.speech()}
-    mp3_path = out_dir / f"{stage.id}.mp3"
-    timeline_path = out_dir / f"{stage.id}.timeline.json"
+    mp3_path, timeline_path = session_paths(out_dir, stage.id)
     label = label_for(plan, stage)
     with atomic_path(mp3_path) as temp:
         _, blocks = master(timeline, clips, MixSettings.for_bed(tones), start_n=ENCODER_DELAY_N)

@@ -16,6 +16,12 @@ MP3_SUFFIX = ".mp3"
 TIMELINE_SUFFIX = ".timeline.json"
 
 
+def session_paths(folder: Path, stage_id: str) -> tuple[Path, Path]:
+    """Where a stage's session lives in a render folder: (`<stage>.mp3`,
+    `<stage>.timeline.json`). `render` writes there; export and serve read there."""
+    return folder / f"{stage_id}{MP3_SUFFIX}", folder / f"{stage_id}{TIMELINE_SUFFIX}"
+
+
 @dataclass(frozen=True)
 class SessionFiles:
     stage: Stage
@@ -29,8 +35,7 @@ def rendered_sessions(plan: Plan, folder: Path) -> tuple[SessionFiles, ...]:
     """Every stage with both files in `folder`, in stage order (may be empty)."""
     found = []
     for stage in plan.stages:
-        mp3 = folder / f"{stage.id}{MP3_SUFFIX}"
-        timeline_path = folder / f"{stage.id}{TIMELINE_SUFFIX}"
+        mp3, timeline_path = session_paths(folder, stage.id)
         try:
             mp3_stat = mp3.stat()
             timeline_stat = timeline_path.stat()
@@ -62,8 +67,7 @@ def signature(plan: Plan, folder: Path) -> tuple[tuple[str, int, int], ...]:
     """Changes whenever a session file in `folder` is written, added or removed."""
     out = []
     for stage in plan.stages:
-        for suffix in (MP3_SUFFIX, TIMELINE_SUFFIX):
-            path = folder / f"{stage.id}{suffix}"
+        for path in session_paths(folder, stage.id):
             try:
                 stat = path.stat()
             except OSError:

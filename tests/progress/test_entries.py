@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 
 from softpace.errors import LogEntryError, UnknownStageError
 from softpace.progress.entries import (
+    EARLIEST_DAY,
+    MAX_NOTE_CHARS,
     check_names,
     clean_dilator,
     clean_note,
@@ -20,7 +22,7 @@ from softpace.progress.entries import (
 TODAY = date(2026, 11, 24)
 
 
-@given(st.dates(max_value=TODAY))
+@given(st.dates(min_value=EARLIEST_DAY, max_value=TODAY))
 def test_any_past_day_round_trips(day: date) -> None:
     assert parse_day(day.isoformat(), TODAY) == day
 
@@ -31,6 +33,13 @@ def test_a_future_day_is_refused_with_today_named(day: date) -> None:
         parse_day(day.isoformat(), TODAY)
 
 
+@given(st.dates(max_value=EARLIEST_DAY - timedelta(days=1)))
+def test_a_day_before_2000_is_refused_with_the_bound_named(day: date) -> None:
+    """0001-01-01 gave an OverflowError in the rules; any day before 2000 is a typo."""
+    with pytest.raises(LogEntryError, match="before 2000-01-01, the earliest day"):
+        parse_day(day.isoformat(), TODAY, "--as-of")
+
+
 @given(st.text(max_size=20))
 def test_any_text_gives_a_date_or_a_clear_error(text: str) -> None:
     try:
@@ -38,7 +47,7 @@ def test_any_text_gives_a_date_or_a_clear_error(text: str) -> None:
     except LogEntryError as exc:
         assert "YYYY-MM-DD" in str(exc) or "future" in str(exc)
     else:
-        assert day <= TODAY
+        assert EARLIEST_DAY <= day <= TODAY
 
 
 @pytest.mark.parametrize(
@@ -101,8 +110,32 @@ def test_red_flag_names_come_from_the_plan(plan) -> None:
 def test_notes_and_dilator_sizes(plan) -> None:
     assert clean_note("  felt safe  ") == "felt safe"
     assert clean_dilator(" 19mm ") == "19mm"
-    with pytest.raises(LogEntryError, match="under 2000"):
+    assert clean_note("x" * MAX_NOTE_CHARS) == "x" * MAX_NOTE_CHARS
+    with pytest.raises(LogEntryError, match="2,001 characters long; keep it to 2,000 or fewer"):
         clean_note("x" * 2001)
     for bad in ("", "   ", "x" * 41, "a\nb"):
         with pytest.raises(LogEntryError, match="--dilator"):
             clean_dilator(bad)
+
+
+@pytest.mark.parametrize("note", ["felt \udcff safe", "\ud800", "a\udc80b"])
+def test_a_note_with_a_lone_surrogate_is_refused_clearly(note: str) -> None:
+    """What a non-UTF-8 terminal hands Python; SQLite raised UnicodeEncodeError on it."""
+    with pytest.raises(LogEntryError, match="--note holds characters that are not valid text"):
+        clean_note(note)
+
+
+def test_a_note_keeps_new_lines_but_not_control_characters() -> None:
+    assert clean_note("line one\nline two\tend") == "line one\nline two\tend"
+    with pytest.raises(LogEntryError, match="control characters"):
+        clean_note("bell\x07")
+
+
+@given(st.text(max_size=60))
+def test_any_note_is_kept_as_utf8_text_or_refused_clearly(note: str) -> None:
+    try:
+        text = clean_note(note)
+    except LogEntryError as exc:
+        assert "--note" in str(exc)
+    else:
+        assert text.encode("utf-8").decode("utf-8") == text and len(text) <= MAX_NOTE_CHARS

@@ -73,14 +73,23 @@ def test_round_trip_of_practices_ratings_symptoms_flags_and_evaluations(
     assert log.evaluations[0].note == "all clear"
 
 
-def test_a_rating_with_no_practice_before_it_writes_nothing(tmp_path: Path, plan) -> None:
+@pytest.mark.parametrize(
+    ("rated_on", "message"),
+    [
+        (date(2026, 3, 4), "no practice before 2026-03-04"),
+        # the first install found this one confusing: the practice is there, but today
+        (date(2026, 3, 5), r"rate it tomorrow: your 2026-03-05 practice .* on 2026-03-06"),
+    ],
+    ids=["before-any-practice", "same-day-as-the-practice"],
+)
+def test_a_rating_with_no_practice_before_it_writes_nothing(
+    tmp_path: Path, plan, rated_on: date, message: str
+) -> None:
     path = tmp_path / "log.sqlite3"
     with ComfortStore.open(path) as store:
         store.add_practice(_practice(plan, on=date(2026, 3, 5)))
-        with pytest.raises(LogEntryError, match="no practice before 2026-03-05"):
-            store.add_next_day(
-                next_day_entry(plan, on=date(2026, 3, 5), rating=1, symptoms=["fear"])
-            )
+        with pytest.raises(LogEntryError, match=message):
+            store.add_next_day(next_day_entry(plan, on=rated_on, rating=1, symptoms=["fear"]))
         log = store.load()
     assert log.practices[0].next_day is None and log.observations == ()
 

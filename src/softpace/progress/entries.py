@@ -1,7 +1,8 @@
-"""Checking what the user types before anything is written: dates, ratings, names.
+"""Checking what the user types before anything is written: dates, ratings, names, notes.
 
 Pure functions: each returns the clean value or raises LogEntryError saying what was
-wrong and what to type instead.
+wrong and what to type instead. Front ends (the CLI, the web app) call these and print
+the message; they do no checking of their own.
 """
 
 from __future__ import annotations
@@ -17,6 +18,9 @@ from softpace.plan.model import Item, Plan
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 MAX_NOTE_CHARS = 2000
 MAX_DILATOR_CHARS = 40
+# The plan has no start date; a day before this is almost surely a typo in the year (and
+# the rules count back from a day, which must stay far from date.min).
+EARLIEST_DAY = date(2000, 1, 1)
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,7 @@ class PracticeEntry:
     note: str = ""
     symptoms: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
+    scale_max: int = 10  # the top of the plan's discomfort scale `during` is on
 
 
 @dataclass(frozen=True)
@@ -40,10 +45,11 @@ class NextDayEntry:
     rating: int
     symptoms: tuple[str, ...] = ()
     red_flags: tuple[str, ...] = ()
+    scale_max: int = 10  # the top of the plan's discomfort scale `rating` is on
 
 
 def parse_day(text: str, today: date, what: str = "--date") -> date:
-    """'YYYY-MM-DD', 'today' or 'yesterday'; never later than `today`."""
+    """'YYYY-MM-DD', 'today' or 'yesterday'; from EARLIEST_DAY to `today`."""
     cleaned = text.strip().lower()
     if cleaned == "today":
         return today
@@ -59,10 +65,16 @@ def parse_day(text: str, today: date, what: str = "--date") -> date:
         raise LogEntryError(
             f"{what} {text!r} is not a real calendar date; write it as YYYY-MM-DD"
         ) from None
-    return check_not_future(day, today, what)
+    return check_day(day, today, what)
 
 
-def check_not_future(day: date, today: date, what: str = "--date") -> date:
+def check_day(day: date, today: date, what: str = "--date") -> date:
+    """`day` if it is from EARLIEST_DAY to `today`; else a LogEntryError naming the bounds."""
+    if day < EARLIEST_DAY:
+        raise LogEntryError(
+            f"{what} {day.isoformat()} is before {EARLIEST_DAY.isoformat()}, the earliest day "
+            "softpace keeps; check the year (write it as YYYY-MM-DD)"
+        )
     if day > today:
         raise LogEntryError(
             f"{what} {day.isoformat()} is in the future (today is {today.isoformat()}); "
@@ -96,10 +108,25 @@ def check_names(values: Iterable[str], items: tuple[Item, ...], option: str) -> 
     return tuple(chosen)
 
 
-def clean_note(note: str | None) -> str:
+def clean_note(note: str | None, what: str = "--note") -> str:
+    """The note without surrounding space: at most MAX_NOTE_CHARS characters of real text."""
     text = (note or "").strip()
     if len(text) > MAX_NOTE_CHARS:
-        raise LogEntryError(f"the note is {len(text)} characters; keep it under {MAX_NOTE_CHARS}")
+        raise LogEntryError(
+            f"{what} is {len(text):,} characters long; keep it to {MAX_NOTE_CHARS:,} or fewer"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate: bytes that were not UTF-8 (a terminal set to another encoding).
+        raise LogEntryError(
+            f"{what} holds characters that are not valid text (perhaps the terminal uses "
+            "another encoding than UTF-8); retype it, or leave out the unusual characters"
+        ) from None
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise LogEntryError(
+            f"{what} holds control characters; write plain text (new lines are fine)"
+        )
     return text
 
 
@@ -135,6 +162,7 @@ def practice_entry(
         note=clean_note(note),
         symptoms=check_names(symptoms, plan.troubleshooting, "--symptom"),
         red_flags=check_names(red_flags, plan.red_flags, "--red-flag"),
+        scale_max=plan.comfort_rule.scale_max,
     )
 
 
@@ -151,4 +179,5 @@ def next_day_entry(
         rating=check_rating(rating, plan, "--after"),
         symptoms=check_names(symptoms, plan.troubleshooting, "--symptom"),
         red_flags=check_names(red_flags, plan.red_flags, "--red-flag"),
+        scale_max=plan.comfort_rule.scale_max,
     )

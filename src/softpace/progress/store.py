@@ -2,30 +2,29 @@
 
 - WAL journal and a busy timeout, so two `softpace log` at the same moment both save;
 - a schema version (PRAGMA user_version) with migrations applied on open, in one
-  transaction;
-- a file that is not a softpace log, is damaged, or was written by a newer softpace is
-  refused with a clear message and left exactly as it was (nothing is written to it);
-- every write is one transaction: a practice and what was noticed with it land together.
+  transaction; reading never writes (an older log is migrated in memory to be read);
+- a file that is not a softpace log (an empty one too), is damaged, or was written by a
+  newer softpace is refused with a clear message and left exactly as it was (see
+  `logfile`, which opens the file);
+- every write is one transaction: a practice and what was noticed with it land together;
+- ratings are checked against the scale of the plan they were given on (kept per practice).
 """
 
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
-import stat
-import time
-from collections.abc import Callable, Iterator, Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from softpace.errors import LogEntryError, LogStoreError
+from softpace.progress import logfile
 from softpace.progress.entries import NextDayEntry, PracticeEntry
 from softpace.progress.model import ComfortLog, Evaluation, Kind, Observation, Practice
 
 LOG_NAME = "comfort-log.sqlite3"
-BUSY_TIMEOUT_MS = 15_000
 
 # Each migration brings the schema from version i to i + 1 (statements run in order).
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
@@ -57,6 +56,31 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             logged_at TEXT NOT NULL
         )""",
     ),
+    (
+        # 2: the rating scale comes from the plan (not always 0-10): each practice keeps
+        # the top of the scale it was rated on, and the checks use it.
+        """CREATE TABLE practice_v2 (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            practiced_on TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            scale_max INTEGER NOT NULL DEFAULT 10,
+            during INTEGER NOT NULL,
+            next_day INTEGER,
+            next_day_on TEXT,
+            dilator TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            logged_at TEXT NOT NULL,
+            CHECK (scale_max >= 1),
+            CHECK (during BETWEEN 0 AND scale_max),
+            CHECK (next_day BETWEEN 0 AND scale_max)
+        )""",
+        "INSERT INTO practice_v2 (id, practiced_on, stage, scale_max, during, next_day, "
+        "next_day_on, dilator, note, logged_at) SELECT id, practiced_on, stage, 10, during, "
+        "next_day, next_day_on, dilator, note, logged_at FROM practice",
+        "DROP TABLE practice",
+        "ALTER TABLE practice_v2 RENAME TO practice",
+        "CREATE INDEX practice_by_day ON practice (practiced_on)",
+    ),
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -82,23 +106,49 @@ class ComfortStore:
         create: bool = True,
         migrations: Sequence[Sequence[str]] = MIGRATIONS,
     ) -> Iterator[ComfortStore]:
-        """Open (and if needed create or migrate) the log at `path`.
+        """Open the log at `path` to write (creating or migrating it if needed).
 
-        With create=False a missing file gives an empty, read-only view instead.
+        With create=False the log is only read and nothing is written: a missing file reads
+        as empty, an older one is migrated in memory, a read-only folder is read as it is.
         """
-        exists = path.exists()
-        if not exists and not create:
-            yield cls(_empty_connection(migrations), path)
+        if not create:
+            with cls._open_for_reading(path, migrations) as store:
+                yield store
             return
-        if not exists:
-            _create_private(path)
-        version = _check(path, len(migrations))
-        connection = _connect(path)
+        if not path.exists():
+            logfile.create_log(path, migrations)
+        version = logfile.check(path, len(migrations))
+        connection = logfile.connect_writer(path)
         try:
-            if version < len(migrations) or not exists:
-                _retry_locked(lambda: connection.execute("PRAGMA journal_mode=WAL"))
-                _migrate(connection, migrations)
-            _make_private(path)
+            if version < len(migrations):
+                logfile.migrate(connection, migrations)
+            with contextlib.suppress(OSError):  # a folder we cannot chmod in is still usable
+                logfile.make_private(path)
+            yield cls(connection, path)
+        finally:
+            connection.close()
+
+    @classmethod
+    @contextlib.contextmanager
+    def _open_for_reading(
+        cls, path: Path, migrations: Sequence[Sequence[str]]
+    ) -> Iterator[ComfortStore]:
+        if not path.exists():
+            connection = logfile.empty_log(migrations)
+        else:
+            with logfile.refused_leaves_no_trace(path):
+                reader = logfile.connect_reader(path)
+                try:
+                    version = logfile.check_version(reader, path, len(migrations))
+                    if version < len(migrations):
+                        connection = logfile.in_memory_copy(reader, migrations)
+                        reader.close()
+                    else:
+                        connection = reader
+                except BaseException:
+                    reader.close()
+                    raise
+        try:
             yield cls(connection, path)
         finally:
             connection.close()
@@ -144,9 +194,17 @@ class ComfortStore:
         stamp = _stamp(now)
         with self._write() as db:
             cursor = db.execute(
-                "INSERT INTO practice (practiced_on, stage, during, dilator, note, logged_at) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                (entry.on.isoformat(), entry.stage, entry.during, entry.dilator, entry.note, stamp),
+                "INSERT INTO practice (practiced_on, stage, scale_max, during, dilator, note, "
+                "logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    entry.on.isoformat(),
+                    entry.stage,
+                    entry.scale_max,
+                    entry.during,
+                    entry.dilator,
+                    entry.note,
+                    stamp,
+                ),
             )
             practice_id = int(cursor.lastrowid or 0)
             self._observe(db, entry.on, entry.symptoms, entry.red_flags, practice_id, stamp)
@@ -165,7 +223,9 @@ class ComfortStore:
         """Rate the latest practice day before `entry.on` (every practice of that day).
 
         Returns the practices as they were before the rating (so callers can say what
-        changed). Raises LogEntryError when there is no practice before that day.
+        changed). Raises LogEntryError when there is no practice before that day (saying
+        so plainly when the only practice is on that very day), or when that practice was
+        rated on another scale than the entry's.
         """
         stamp = _stamp(now)
         with self._write() as db:
@@ -174,11 +234,18 @@ class ComfortStore:
                 (entry.on.isoformat(),),
             ).fetchone()
             if row is None or row[0] is None:
-                raise LogEntryError(
-                    f"there is no practice before {entry.on.isoformat()} to rate; log the "
-                    "practice first with `softpace log --during N --date YYYY-MM-DD`"
-                )
+                raise LogEntryError(_nothing_to_rate(db, entry.on))
             day = row[0]
+            scales = {
+                r[0]
+                for r in db.execute("SELECT scale_max FROM practice WHERE practiced_on = ?", (day,))
+            }
+            if scales != {entry.scale_max}:
+                raise LogEntryError(
+                    f"your {day} practice was rated on a scale of 0 to "
+                    f"{'/'.join(map(str, sorted(scales)))}, but this plan's scale is 0 to "
+                    f"{entry.scale_max}; rate it with the plan it was practised with (--plan)"
+                )
             before = tuple(
                 _practice(row)
                 for row in db.execute(
@@ -237,11 +304,14 @@ class ComfortStore:
         """One IMMEDIATE transaction: waits its turn behind another writer, then commits."""
         db = self._db
         try:
-            _retry_locked(lambda: db.execute("BEGIN IMMEDIATE"))
+            logfile.retry_locked(lambda: db.execute("BEGIN IMMEDIATE"))
         except sqlite3.Error as exc:
             raise _store_error(self.path, exc) from exc
         try:
             yield db
+        except sqlite3.Error as exc:
+            db.execute("ROLLBACK")
+            raise _store_error(self.path, exc) from exc
         except BaseException:
             db.execute("ROLLBACK")
             raise
@@ -270,157 +340,26 @@ def _practice(row: tuple[Any, ...]) -> Practice:
     )
 
 
+def _nothing_to_rate(db: sqlite3.Connection, on: date) -> str:
+    same_day = db.execute(
+        "SELECT COUNT(*) FROM practice WHERE practiced_on = ?", (on.isoformat(),)
+    ).fetchone()[0]
+    if same_day:
+        tomorrow = on + timedelta(days=1)
+        return (
+            f"rate it tomorrow: your {on.isoformat()} practice is rated the next day, once you "
+            f"know how it settled (`softpace log --after N` on {tomorrow.isoformat()} or "
+            "later). Nothing was saved; for how it felt during the practice, use --during"
+        )
+    return (
+        f"there is no practice before {on.isoformat()} to rate; log the practice first with "
+        "`softpace log --during N --date YYYY-MM-DD`"
+    )
+
+
 def _stamp(now: datetime | None) -> str:
     return (now or datetime.now(UTC)).astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def _create_private(path: Path) -> None:
-    """Create the data folder (owner-only) and an empty file with mode 0600 before SQLite."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-    except OSError as exc:
-        raise LogStoreError(
-            f"cannot create the comfort log {path} ({exc.strerror}); pass --home with a "
-            "folder you can write to"
-        ) from exc
-
-
-def _make_private(path: Path) -> None:
-    """Owner read/write only, for the log and SQLite's WAL and shared-memory files."""
-    for file in (path, *_side_files(path)):
-        with contextlib.suppress(FileNotFoundError):
-            if stat.S_IMODE(file.stat().st_mode) != 0o600:
-                os.chmod(file, 0o600)
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    try:
-        connection = sqlite3.connect(
-            f"file:{path}?mode=rw", uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000
-        )
-    except sqlite3.Error as exc:
-        raise _store_error(path, exc) from exc
-    connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-    return connection
-
-
-def _empty_connection(migrations: Sequence[Sequence[str]]) -> sqlite3.Connection:
-    connection = sqlite3.connect(":memory:", isolation_level=None)
-    for migration in migrations:
-        for statement in migration:
-            connection.execute(statement)
-    return connection
-
-
-def _check(path: Path, known: int) -> int:
-    """The file's schema version, after checking it is a healthy log this softpace can read.
-
-    Reads through a read-only connection: a file that fails a check is left as it was.
-    """
-    side_files = _side_files(path)
-    existed = {file for file in side_files if file.exists()}
-    try:
-        connection = sqlite3.connect(
-            f"file:{path}?mode=ro",
-            uri=True,
-            isolation_level=None,
-            timeout=BUSY_TIMEOUT_MS / 1000,  # wait for a writer rather than misread a lock
-        )
-    except sqlite3.Error as exc:
-        raise _store_error(path, exc) from exc
-    try:
-        return _check_version(connection, path, known)
-    except LogStoreError:
-        connection.close()
-        # Reading a WAL-mode file makes SQLite create its -wal and -shm files; remove
-        # the ones this check made, so a refused file's folder is as it was.
-        for file in side_files:
-            if file not in existed:
-                with contextlib.suppress(FileNotFoundError):
-                    file.unlink()
-        raise
-    finally:
-        connection.close()
-
-
-def _side_files(path: Path) -> tuple[Path, Path]:
-    return (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm"))
-
-
-def _check_version(connection: sqlite3.Connection, path: Path, known: int) -> int:
-    try:
-        # One read transaction: the version and the tables come from the same snapshot,
-        # even while another process is creating or migrating the log.
-        connection.execute("BEGIN")
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        if version > known:
-            raise LogStoreError(
-                f"the comfort log {path} was written by a newer softpace (schema {version}; "
-                f"this version knows up to {known}); upgrade softpace to read it. The file "
-                "was not changed."
-            )
-        verdict = connection.execute("PRAGMA quick_check").fetchone()[0]
-        tables = {
-            row[0]
-            for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
-        }
-    except sqlite3.DatabaseError as exc:
-        raise LogStoreError(
-            f"the comfort log {path} is damaged or is not a softpace log ({exc}). It was left "
-            "exactly as it was: move it aside (keep a copy) and softpace starts a new log, "
-            "or restore it from a backup."
-        ) from exc
-    if verdict != "ok" or (version >= 1 and "practice" not in tables):
-        raise LogStoreError(
-            f"the comfort log {path} failed its integrity check ({verdict}). It was left "
-            "exactly as it was: move it aside (keep a copy) or restore it from a backup."
-        )
-    if version == 0 and tables:
-        raise LogStoreError(
-            f"{path} is an SQLite file but not a softpace comfort log; it was left as it was. "
-            "Move it aside, or pass --home with another folder."
-        )
-    return version
-
-
-def _migrate(connection: sqlite3.Connection, migrations: Sequence[Sequence[str]]) -> None:
-    """Apply every missing migration in one transaction (another process may race us)."""
-    _retry_locked(lambda: connection.execute("BEGIN IMMEDIATE"))
-    try:
-        version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-        for target, migration in enumerate(migrations[version:], start=version + 1):
-            for statement in migration:
-                connection.execute(statement)
-            connection.execute(f"PRAGMA user_version = {target}")
-        connection.execute("COMMIT")
-    except sqlite3.Error as exc:
-        connection.execute("ROLLBACK")
-        raise LogStoreError(
-            f"could not update the comfort log's format ({exc}); the log was not changed. "
-            "Please report this, with the softpace version."
-        ) from exc
-    except BaseException:
-        connection.execute("ROLLBACK")
-        raise
-
-
-def _retry_locked(step: Callable[[], object], attempts: int = 50) -> None:
-    """Run `step`, retrying briefly while another process holds a lock SQLite won't wait on."""
-    for attempt in range(attempts):
-        try:
-            step()
-            return
-        except sqlite3.OperationalError as exc:
-            transient = "locked" in str(exc) or "busy" in str(exc)
-            if not transient or attempt == attempts - 1:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-
-
 def _store_error(path: Path, exc: sqlite3.Error) -> LogStoreError:
-    return LogStoreError(
-        f"cannot use the comfort log {path} ({exc}); nothing was saved. Try again, or check "
-        "that the folder is yours and writable."
-    )
+    return logfile.classify(path, exc)

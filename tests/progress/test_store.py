@@ -222,3 +222,67 @@ def test_two_writers_at_once_both_save_every_row(tmp_path: Path) -> None:
     with ComfortStore.open(path) as store:
         notes = sorted(p.note for p in store.load().practices)
     assert notes == sorted(f"{label}{n}" for label in "ab" for n in range(20))
+
+
+# -- the plan's scale -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def plan_20(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The home plan on a 0-20 scale (its limit stays 2)."""
+    from softpace.plan import load_plan
+
+    source = load_plan().source_path.read_text(encoding="utf-8")
+    path = tmp_path_factory.mktemp("plan") / "plan-20.toml"
+    path.write_text(source.replace("scale_max = 10", "scale_max = 20"), encoding="utf-8")
+    return load_plan(path)
+
+
+def test_a_plan_on_a_0_to_20_scale_logs_15(tmp_path: Path, plan_20) -> None:
+    """`log --during 15` with scale_max = 20 ended in an sqlite IntegrityError."""
+    path = tmp_path / "log.sqlite3"
+    with ComfortStore.open(path) as store:
+        practice = store.add_practice(_practice(plan_20, during=15))
+        store.add_next_day(next_day_entry(plan_20, on=date(2026, 3, 2), rating=20))
+        log = store.load()
+    assert practice.during == 15
+    assert [(p.during, p.next_day) for p in log.practices] == [(15, 20)]
+    with pytest.raises(LogEntryError, match="from 0 .* to 20"):
+        _practice(plan_20, during=21)
+
+
+def test_the_database_checks_each_rating_against_its_own_scale(tmp_path: Path, plan) -> None:
+    path = tmp_path / "log.sqlite3"
+    with ComfortStore.open(path):
+        pass
+    insert = (
+        "INSERT INTO practice (practiced_on, stage, scale_max, during, logged_at) "
+        "VALUES ('2026-03-01', 'external-mapping', ?, ?, 'now')"
+    )
+    with sqlite3.connect(path) as db:
+        db.execute(insert, (20, 15))
+        for scale, during in ((10, 11), (20, 21), (20, -1), (0, 0)):
+            with pytest.raises(sqlite3.IntegrityError):
+                db.execute(insert, (scale, during))
+        with pytest.raises(sqlite3.IntegrityError):
+            db.execute("UPDATE practice SET next_day = 21")
+    db.close()
+
+
+def test_a_rating_on_another_scale_than_the_practice_is_refused_clearly(
+    tmp_path: Path, plan, plan_20
+) -> None:
+    path = tmp_path / "log.sqlite3"
+    with ComfortStore.open(path) as store:
+        store.add_practice(_practice(plan, during=1))
+        with pytest.raises(
+            LogEntryError, match="scale of 0 to 10, but this plan's scale is 0 to 20"
+        ):
+            store.add_next_day(next_day_entry(plan_20, on=date(2026, 3, 2), rating=15))
+        assert store.load().practices[0].next_day is None
+
+
+def test_history_shows_ratings_on_the_plan_scale(plan_20) -> None:
+    from softpace.progress import ComfortLog, Practice
+    from softpace.progress.report import format_history
+
+    log = ComfortLog((Practice(1, DAY, "external-mapping", 15, 12, date(2026, 3, 2)),))
+    assert "during 15/20  next day 12/20" in format_history(log, plan_20)

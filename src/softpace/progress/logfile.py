@@ -34,6 +34,7 @@ _NO_ACCESS = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_P
 def create_log(path: Path, migrations: Sequence[Sequence[str]]) -> None:
     """Make a new, fully migrated WAL-mode log at `path` (owner-only, in an owner-only
     folder), unless another process makes one first; either way a log is there after."""
+    require_writable(path)
     try:
         private_dir(path.parent, option="--home", what="data folder")
     except OutputError as exc:
@@ -208,7 +209,38 @@ def classify(path: Path, exc: sqlite3.Error) -> LogStoreError:
 
 
 def connect_writer(path: Path) -> sqlite3.Connection:
+    require_writable(path)
     return _connect(f"file:{path}?mode=rw", path)
+
+
+def connect_quiet_reader(path: Path) -> sqlite3.Connection | None:
+    """A read-write connection that refuses to write (query_only), for reading a checked
+    log in a writable folder: unlike a read-only one, its close removes the -wal and -shm
+    files reading made, so the folder is left as it was. None if the folder is read-only."""
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    connection = _connect(f"file:{path}?mode=rw", path)
+    connection.execute("PRAGMA query_only = 1")
+    return connection
+
+
+def require_writable(path: Path) -> None:
+    """Raise one clear line when the log or its folder cannot be written (nothing saved)."""
+    folder = path.parent if path.parent.exists() else _existing_parent(path)
+    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        where = folder if not os.access(folder, os.W_OK) else path
+        raise LogStoreError(
+            f"{'the folder' if where == folder else 'the comfort log'} {where} is read-only, "
+            "so nothing can be saved there; nothing was changed. Make it writable, or pass "
+            "--home with a folder you can write to."
+        )
+
+
+def _existing_parent(path: Path) -> Path:
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
 
 
 def _connect(uri: str, path: Path) -> sqlite3.Connection:

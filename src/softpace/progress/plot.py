@@ -1,8 +1,10 @@
 """`softpace status --plot FILE.png`: comfort over time, with the stages as bands.
 
-Comfort during (filled dots) and the next day (open squares) per practice, the plan's
-2/10 line, and one shaded band per stretch of time at a stage. matplotlib is imported
-here only, and draws off-screen (no display needed).
+Comfort during (filled dots, on the practice day) and the next day (open squares, on
+the day the rating was given), the plan's limit line, and one shaded band per stretch of
+time at a stage, on the plan's own scale. At least a week is shown; an empty log draws one
+with a note saying nothing is logged yet. matplotlib is imported here only, and draws off-screen
+(no display needed).
 """
 
 from __future__ import annotations
@@ -13,8 +15,9 @@ from pathlib import Path
 from softpace.atomic import atomic_path
 from softpace.errors import OutputError
 from softpace.plan.model import Plan
-from softpace.progress.model import ComfortLog, Decision
+from softpace.progress.model import ComfortLog, Decision, Practice
 
+MIN_SPAN_DAYS = 7  # the plot shows at least this many days, up to the decision's day
 BAND_COLOURS = ("#e8f1f8", "#f3ecf7", "#eef6ea", "#fbf1e6", "#f7eaea", "#eaf4f4")
 
 
@@ -33,11 +36,28 @@ def stage_bands(log: ComfortLog, decision: Decision, plan: Plan) -> list[tuple[d
     return bands
 
 
+def next_day_point(practice: Practice, as_of: date) -> tuple[date, int] | None:
+    """Where a next-day rating is drawn: on the day it was given (known by `as_of`)."""
+    rating = practice.next_day_known(as_of)
+    if rating is None:
+        return None
+    return (practice.next_day_on or practice.on + timedelta(days=1), rating)
+
+
 def plot_comfort(log: ComfortLog, decision: Decision, plan: Plan, path: Path) -> Path:
+    """Draw the plot to `path` (a PNG, written atomically, owner-only)."""
     if path.suffix.lower() != ".png":
         raise OutputError(f"--plot writes a PNG image; give a file name ending in .png, not {path}")
     if not path.parent.is_dir():
         raise OutputError(f"cannot write {path}: the folder {path.parent} does not exist")
+    figure = comfort_figure(log, decision, plan)
+    with atomic_path(path, mode=0o600) as temp:
+        figure.savefig(temp, format="png", dpi=110)
+    return path
+
+
+def comfort_figure(log: ComfortLog, decision: Decision, plan: Plan):  # type: ignore[no-untyped-def]
+    """The matplotlib Figure of comfort over time (with its canvas, ready to draw)."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
     from matplotlib.figure import Figure
@@ -62,7 +82,7 @@ def plot_comfort(log: ComfortLog, decision: Decision, plan: Plan, path: Path) ->
     axes.text(
         0.005,
         limit + 0.15,
-        f"{limit}/10: the plan's limit",
+        f"{limit}/{top}: the plan's limit",
         transform=axes.get_yaxis_transform(),
         fontsize=8,
         color="#555555",
@@ -75,29 +95,37 @@ def plot_comfort(log: ComfortLog, decision: Decision, plan: Plan, path: Path) ->
             color="#2b6f9e",
             label="during practice",
         )
-        rated = [p for p in practices if p.next_day_known(decision.as_of) is not None]
+        rated = [point for p in practices if (point := next_day_point(p, decision.as_of))]
         axes.plot(
-            [x(p.on) for p in rated],
-            [p.next_day or 0 for p in rated],
+            [x(day) for day, _ in rated],
+            [rating for _, rating in rated],
             "s--",
             color="#b5543c",
             markerfacecolor="none",
-            label="next day",
+            label="next day (on the day it was rated)",
         )
         axes.legend(loc="upper right", fontsize=8)
-        axes.set_xlim(x(practices[0].on) - 0.5, x(decision.as_of) + 1)
     else:
-        axes.text(0.5, 0.5, "Nothing logged yet", transform=axes.transAxes, ha="center")
+        axes.text(
+            0.5,
+            0.5,
+            "Nothing logged yet: after a practice, softpace log --during N",
+            transform=axes.transAxes,
+            ha="center",
+        )
+    # At least a week wide, so the date axis ticks whole days (never hours, never 1970).
+    first = decision.as_of - timedelta(days=MIN_SPAN_DAYS - 1)
+    if practices:
+        first = min(first, practices[0].on)
+    axes.set_xlim(x(first) - 0.5, x(decision.as_of) + 0.5)
+    locator = AutoDateLocator(minticks=3, maxticks=10)
     axes.set_ylim(-0.3, top + 1.2)
-    axes.set_yticks(range(0, top + 1, 2))
-    axes.set_ylabel("discomfort (0-10)")
+    axes.set_yticks(range(0, top + 1, 2 if top <= 12 else 5))
+    axes.set_ylabel(f"discomfort (0-{top})")
     axes.set_title(
         f"Comfort log to {decision.as_of.isoformat()}: shaded bands are stages (number on top)",
         fontsize=10,
     )
-    locator = AutoDateLocator()
     axes.xaxis.set_major_locator(locator)
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-    with atomic_path(path, mode=0o600) as temp:
-        figure.savefig(temp, format="png", dpi=110)
-    return path
+    return figure

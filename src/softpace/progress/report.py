@@ -45,6 +45,7 @@ def format_history(log: ComfortLog, plan: Plan) -> str:
     if not (log.practices or log.observations or log.evaluations):
         return "Nothing logged yet. After a practice: softpace log --during N\n"
     flags = {i.id: i.title for i in plan.red_flags}
+    top = plan.comfort_rule.scale_max
     rows: list[tuple[str, int, str]] = []
     noticed: dict[int | None, list[str]] = {}
     for o in log.observations:
@@ -54,9 +55,9 @@ def format_history(log: ComfortLog, plan: Plan) -> str:
         else:
             noticed.setdefault(o.practice_id, []).append(label)
     for p in log.practices:
-        after = "-" if p.next_day is None else f"{p.next_day}/10"
+        after = "-" if p.next_day is None else f"{p.next_day}/{top}"
         text = (
-            f"{p.on.isoformat()}  #{p.id:<4} {p.stage:<20} during {p.during}/10  "
+            f"{p.on.isoformat()}  #{p.id:<4} {p.stage:<20} during {p.during}/{top}  "
             f"next day {after:>5}"
         )
         if p.dilator:

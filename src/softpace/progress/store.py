@@ -137,17 +137,22 @@ class ComfortStore:
             connection = logfile.empty_log(migrations)
         else:
             with logfile.refused_leaves_no_trace(path):
-                reader = logfile.connect_reader(path)
+                checker = logfile.connect_reader(path)
                 try:
-                    version = logfile.check_version(reader, path, len(migrations))
-                    if version < len(migrations):
-                        connection = logfile.in_memory_copy(reader, migrations)
-                        reader.close()
-                    else:
-                        connection = reader
+                    version = logfile.check_version(checker, path, len(migrations))
+                    reader = logfile.connect_quiet_reader(path) or checker
                 except BaseException:
-                    reader.close()
+                    checker.close()
                     raise
+                if reader is not checker:
+                    checker.close()  # the quiet reader's close tidies the -wal and -shm
+            if version < len(migrations):
+                try:
+                    connection = logfile.in_memory_copy(reader, migrations)
+                finally:
+                    reader.close()
+            else:
+                connection = reader
         try:
             yield cls(connection, path)
         finally:

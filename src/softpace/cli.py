@@ -36,11 +36,13 @@ class AppContext:
 
     def voice(self, name: str):  # type: ignore[no-untyped-def]
         """The recipe for a Speaker of the named profile (plain data, for worker processes)."""
-        from softpace.paths import cache_dir, data_home
+        from softpace.paths import data_home, ensure_cache_dir
         from softpace.render import Voice
         from softpace.voice.profiles import get_profile
 
-        return Voice(get_profile(name, data_home(self.home) / "voices"), cache_dir(self.home))
+        return Voice(
+            get_profile(name, data_home(self.home) / "voices"), ensure_cache_dir(self.home)
+        )
 
     def speaker(self, voice: str):  # type: ignore[no-untyped-def]
         return self.voice(voice).speaker()

@@ -83,6 +83,10 @@ def check_day(day: date, today: date, what: str = "--date") -> date:
     return day
 
 
+# The name callers used before days had a lower bound too (same checks).
+check_not_future = check_day
+
+
 def check_rating(value: int, plan: Plan, what: str) -> int:
     top = plan.comfort_rule.scale_max
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= top:

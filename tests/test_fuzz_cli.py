@@ -33,6 +33,17 @@ SLOW_OPTIONS = {"--all"}  # render --all: six sessions, minutes even with the fa
 RENDERING = {"script", "render", "today"}  # speech synthesis, mixing, encoding: seconds
 TODAY = date.today()
 
+# Tracebacks this fuzz found in files other engineers own (issue 16). Their inputs stay out
+# of the random draws until those fixes are merged, and each is checked below as a strict
+# expected failure: once fixed it fails as XPASS, and its line here is removed.
+PENDING_ELSEWHERE = {
+    "plan-nan-scale": "16.13 (narration): plan/load.py int(nan) -> ValueError",
+    "home-voice-inf": "16.14 (voice): voice/profiles.py int(inf) -> OverflowError",
+    "home-voice-latin1": "16.14 (voice): a non-UTF-8 profile -> UnicodeDecodeError",
+    "home-voice-folder": "16.14 (voice): a folder named x.toml -> IsADirectoryError",
+    "timeline": "16.8 (speed): audio/verify.py _breath np.convolve -> 'a cannot be empty'",
+}
+
 
 # -- the values -------------------------------------------------------------------------
 # Bytes that are not UTF-8 reach Python's argv as lone surrogates U+DC80..U+DCFF; a NUL
@@ -104,7 +115,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "garbage": root / "garbage.mp3",
         "truncated-mp3": root / "truncated.mp3",
         "mp3": root / "entrance-contact.mp3",
-        "timeline": root / "entrance-contact.timeline.json",
+        "timeline": root / "session.timeline.json",  # not beside the MP3: only by --timeline
         "bad-json": root / "bad.timeline.json",
         "png": root / "plot.png",
         "plot-in-missing-folder": root / "nowhere" / "plot.png",
@@ -119,7 +130,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         "plan-negative-minutes": root / "plan-negative-minutes.toml",
         "plan-limit-11": root / "plan-limit-11.toml",
         "empty-folder": root / "empty-folder",
-        "home-broken-voices": root / "home-broken-voices",
+        "home-voice-empty": root / "home-voice-empty",
+        "home-voice-inf": root / "home-voice-inf",
+        "home-voice-latin1": root / "home-voice-latin1",
+        "home-voice-folder": root / "home-voice-folder",
         "home-empty-log": root / "home-empty-log",
         "home-foreign-log": root / "home-foreign-log",
         "export-dest": root / "export",
@@ -135,14 +149,16 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     shutil.copy(golden, files["timeline"])
     files["bad-json"].write_text('{"stage": 1, "events": [')
     files["plan-garbage"].write_text("[comfort_rule\nscale_max = nan\n")
-    voices = files["home-broken-voices"] / "voices"
-    voices.mkdir(parents=True)
-    (voices / "infinite.toml").write_text(
+    for key in ("home-voice-empty", "home-voice-inf", "home-voice-latin1", "home-voice-folder"):
+        (files[key] / "voices").mkdir(parents=True)
+    (files["home-voice-empty"] / "voices" / "empty.toml").touch()
+    (files["home-voice-inf"] / "voices" / "infinite.toml").write_text(
         'engine = "pyttsx3"\nvoice = "gmw/en-us"\nrate_wpm = inf\npitch = 40\nvolume = 1.0\n'
     )
-    (voices / "latin.toml").write_bytes("description = 'caf\xe9'\n".encode("latin-1"))
-    (voices / "folder.toml").mkdir()
-    (voices / "empty.toml").touch()
+    (files["home-voice-latin1"] / "voices" / "latin.toml").write_bytes(
+        "description = 'caf\xe9'\n".encode("latin-1")
+    )
+    (files["home-voice-folder"] / "voices" / "folder.toml").mkdir()
     files["home-empty-log"].mkdir()
     (files["home-empty-log"] / LOG_NAME).touch()
     files["home-foreign-log"].mkdir()
@@ -170,8 +186,13 @@ def rendered_corpus(corpus: dict[str, Path], rendered_once: Path) -> dict[str, P
     return {**corpus, "rendered": rendered_once}
 
 
+def _drawable(corpus: dict[str, Path], kind: str = "") -> list[str]:
+    """The corpus paths whose keys contain `kind`, less those pending elsewhere."""
+    return sorted(str(p) for k, p in corpus.items() if kind in k and k not in PENDING_ELSEWHERE)
+
+
 def _paths(corpus: dict[str, Path]) -> st.SearchStrategy[str]:
-    return st.one_of(st.sampled_from(sorted(str(p) for p in corpus.values())), TEXT)
+    return st.one_of(st.sampled_from(_drawable(corpus)), TEXT)
 
 
 # -- the command lines ------------------------------------------------------------------
@@ -220,16 +241,12 @@ def command_lines(draw, corpus: dict[str, Path], commands: list[tuple[str, ...]]
     if draw(st.booleans()):
         args += [
             "--plan",
-            draw(st.sampled_from(sorted(str(p) for k, p in corpus.items() if "plan" in k))),
+            draw(st.sampled_from(_drawable(corpus, "plan"))),
         ]
     if draw(st.integers(0, 9)) == 5:  # another home: broken profiles, a bad log, a file
         args += [
             "--home",
-            draw(
-                st.sampled_from(
-                    sorted(str(p) for k, p in corpus.items() if "home" in k or k == "text")
-                )
-            ),
+            draw(st.sampled_from([*_drawable(corpus, "home"), str(corpus["text"])])),
         ]
     args += list(path)
     for param in command.params:
@@ -346,6 +363,30 @@ def test_no_command_ends_in_a_traceback_rendering_too(
 )
 def test_inputs_that_gave_tracebacks(fuzz_home: Path, tmp_path: Path, args: list[str]) -> None:
     check_no_traceback(fuzz_home, args, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("key", "args"),
+    [
+        ("plan-nan-scale", ["--plan", "{plan-nan-scale}", "stages"]),
+        ("home-voice-inf", ["--home", "{home-voice-inf}", "voices", "--no-engine-voices"]),
+        ("home-voice-latin1", ["--home", "{home-voice-latin1}", "voices", "--no-engine-voices"]),
+        ("home-voice-folder", ["--home", "{home-voice-folder}", "voices", "--no-engine-voices"]),
+        ("timeline", ["verify", "{mp3}", "--timeline", "{timeline}"]),
+    ],
+)
+def test_tracebacks_pending_in_other_owners_files(
+    request: pytest.FixtureRequest,
+    fuzz_home: Path,
+    corpus: dict[str, Path],
+    tmp_path: Path,
+    key: str,
+    args: list[str],
+) -> None:
+    if key in PENDING_ELSEWHERE:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=PENDING_ELSEWHERE[key]))
+    filled = [a.format(**{k: str(v) for k, v in corpus.items()}) for a in args]
+    check_no_traceback(fuzz_home, filled, tmp_path)
 
 
 def test_the_fuzz_reaches_every_command_but_serve() -> None:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from softpace.cli import cli
 from softpace.errors import OutputError
-from softpace.paths import cache_dir, ensure_cache_dir, ensure_data_home, private_dir
+from softpace.paths import cache_dir, ensure_data_home, private_dir
 
 
 @pytest.fixture
@@ -51,7 +51,7 @@ def test_private_dir_refuses_a_file_in_the_way(tmp_path: Path) -> None:
 def test_the_cache_under_a_home_makes_the_home_0700(tmp_path: Path, loose_umask) -> None:
     home = tmp_path / "home"
     assert cache_dir(home) == home / "cache" and not home.exists()  # a path only
-    assert ensure_cache_dir(home) == home / "cache"
+    assert private_dir(cache_dir(home)) == home / "cache"
     assert mode(home) == 0o700 and mode(home / "cache") == 0o700
     assert ensure_data_home(home) == home
 

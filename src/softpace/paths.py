@@ -36,20 +36,12 @@ def ensure_data_home(home: Path | None = None) -> Path:
 
 
 def cache_dir(home: Path | None = None) -> Path:
-    """The speech cache folder's path (nothing is created: see `ensure_cache_dir`)."""
+    """The speech cache folder's path (nothing is created: a writer calls `private_dir`)."""
     if home is not None or os.environ.get(HOME_ENV):
         return data_home(home) / "cache"
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("softpace", appauthor=False))
-
-
-def ensure_cache_dir(home: Path | None = None) -> Path:
-    """The speech cache folder, created owner-only if missing: call this before a speaker
-    writes clips there. Inside the data home (--home), the home is created 0700 too."""
-    if home is not None or os.environ.get(HOME_ENV):
-        ensure_data_home(home)
-    return private_dir(cache_dir(home), option="--home", what="speech cache folder")
 
 
 def private_dir(folder: Path, option: str = "--home", what: str = "folder") -> Path:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from softpace.errors import OptionError
@@ -15,7 +16,7 @@ from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
 from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
 from softpace.script.environment import make_environment, render_template
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 MIN_BREATH_S = 2.0
 MAX_BREATH_S = 10.0
@@ -30,6 +31,9 @@ class SessionOptions:
     variant: Variant = Variant.STANDARD
     modifiers: frozenset[str] = field(default_factory=frozenset)
     template_dirs: tuple[Path, ...] = ()
+    day: date | None = None  # seeds phrasings and the hip-opener rotation; None: no rotation
+    easy_practices: int = 0  # easy practices already logged at this stage
+    hip_openers: tuple[str, ...] | None = None  # the two chosen poses; None: rotate by day
 
     def __post_init__(self) -> None:
         check_breath_s("inhale", self.inhale_s)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -79,3 +80,23 @@ def test_atomic_update_compares_what_was_written(tmp_path):
         update.temp.write_bytes(b"new zip")
     assert update.changed and target.read_bytes() == b"new zip"
     assert [p.name for p in tmp_path.iterdir()] == ["s.zip"]
+
+
+@pytest.mark.parametrize("name", ["", ".", "folder"])
+def test_a_folder_as_the_target_is_a_clear_error_and_leaves_no_partial(tmp_path, monkeypatch, name):
+    """`export --zip ''` ended in an OSError traceback (rename over the current folder)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder").mkdir()
+    with pytest.raises(OutputError, match="is a folder; give a file name"):
+        write_text_atomic(Path(name), "zip bytes")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["folder"]
+
+
+def test_a_failed_rename_is_a_clear_error(tmp_path, monkeypatch):
+    def refuse(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
+    with pytest.raises(OutputError, match="No space left on device.*nothing was changed"):
+        write_text_atomic(tmp_path / "a.txt", "x")
+    assert list(tmp_path.iterdir()) == []

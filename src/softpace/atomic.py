@@ -49,15 +49,28 @@ def atomic_update(final: Path, mode: int = 0o644, keep_unchanged: bool = True) -
         if keep_unchanged and final.is_file() and filecmp.cmp(update.temp, final, shallow=False):
             update.temp.unlink()
             return
-        with open(update.temp, "rb+") as handle:
-            os.fsync(handle.fileno())
-        os.chmod(update.temp, mode)
-        os.replace(update.temp, final)
+        _put_in_place(update.temp, final, mode)
         update.changed = True
     except BaseException:
         with contextlib.suppress(OSError):
             update.temp.unlink()
         raise
+
+
+def _put_in_place(temp: Path, final: Path, mode: int) -> None:
+    """fsync, chmod and rename `temp` over `final`; an OS refusal (a folder in the way, a
+    full disk, a busy mount point) is one clear OutputError."""
+    if final.is_dir():
+        raise OutputError(f"{final} is a folder; give a file name to write")
+    try:
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(temp, mode)
+        os.replace(temp, final)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write {final} ({exc.strerror or exc}); nothing was changed there"
+        ) from exc
 
 
 def write_text_atomic(final: Path, text: str) -> None:

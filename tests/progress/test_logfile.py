@@ -9,6 +9,7 @@ import sqlite3
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -90,6 +91,17 @@ def test_a_new_log_appears_whole_and_leaves_no_temporary_files(tmp_path: Path, p
     with ComfortStore.open(path) as store:
         store.add_practice(practice_entry(plan, on=DAY, stage="external-mapping", during=1))
     assert sorted(p.name for p in path.parent.iterdir() if not p.name.startswith(LOG_NAME)) == []
+
+
+def test_new_logs_left_half_made_by_a_killed_softpace_are_swept(tmp_path: Path) -> None:
+    stale = tmp_path / f".{LOG_NAME}.abc123.new"
+    recent = tmp_path / f".{LOG_NAME}.def456.new"
+    for leftover in (stale, recent):
+        leftover.write_bytes(b"")
+    os.utime(stale, (0, time.time() - 2 * 3600))
+    with ComfortStore.open(tmp_path / LOG_NAME):
+        pass
+    assert not stale.exists() and recent.exists()
 
 
 # -- reading writes nothing -------------------------------------------------------------

@@ -27,6 +27,7 @@ from softpace.errors import LogStoreError, OutputError
 from softpace.paths import private_dir
 
 BUSY_TIMEOUT_MS = 15_000
+STALE_NEW_LOG_S = 3600  # a half-made new log this old was left by a killed softpace
 _CORRUPT = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
 _NO_ACCESS = {sqlite3.SQLITE_READONLY, sqlite3.SQLITE_CANTOPEN, sqlite3.SQLITE_PERM}
 
@@ -39,6 +40,7 @@ def create_log(path: Path, migrations: Sequence[Sequence[str]]) -> None:
         private_dir(path.parent, option="--home", what="data folder")
     except OutputError as exc:
         raise LogStoreError(str(exc)) from exc
+    _sweep_stale_new_logs(path)
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     except OSError as exc:
@@ -62,6 +64,16 @@ def create_log(path: Path, migrations: Sequence[Sequence[str]]) -> None:
     finally:
         for leftover in (temp, *side_files(temp)):
             with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _sweep_stale_new_logs(path: Path) -> None:
+    """Remove new logs a killed softpace left half-made (never a recent one: another
+    process may be making it right now). They hold a schema, never an entry."""
+    cutoff = time.time() - STALE_NEW_LOG_S
+    for leftover in path.parent.glob(f".{path.name}.*.new*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
 
 

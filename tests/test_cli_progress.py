@@ -236,6 +236,7 @@ def _timeline(out: Path, stage: str) -> dict:
     return json.loads((out / f"{stage}.timeline.json").read_text())
 
 
+@pytest.mark.slow
 def test_today_renders_the_stage_the_log_decides(run, fake_voice, tmp_path: Path) -> None:
     easy_days(run, 4, 3, 2)
     out = tmp_path / "out"
@@ -247,6 +248,7 @@ def test_today_renders_the_stage_the_log_decides(run, fake_voice, tmp_path: Path
     assert f"softpace serve --from {out}" in result.output  # how to get it onto the phone
 
 
+@pytest.mark.slow
 def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> None:
     run("log", "--during", "1", "--date", ago(1), "--symptom", "clench", "--symptom", "burning")
     out = tmp_path / "out"
@@ -280,6 +282,7 @@ for n in range(10):
 """
 
 
+@pytest.mark.slow
 def test_two_log_processes_at_the_same_moment_both_save(tmp_path: Path) -> None:
     home = tmp_path / "home"
     start = f"{time.time() + 1.5:.3f}"

@@ -18,11 +18,10 @@ from click.testing import CliRunner
 from softpace.cli import EXIT_PAUSED, cli
 from softpace.progress.store import LOG_NAME
 
-TODAY = date.today()
-
 
 def ago(days: int) -> str:
-    return (TODAY - timedelta(days=days)).isoformat()
+    # The clock is read when a test runs, never at import (a run can cross midnight).
+    return (date.today() - timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def test_next_day_rating_replaces_an_earlier_one(run) -> None:
     [
         (("--during", "11"), "0 (none) to 10"),
         (("--during", "-1"), "0 (none) to 10"),
-        (("--during", "1", "--date", (TODAY + timedelta(days=1)).isoformat()), "in the future"),
+        (("--during", "1", "--date", "2999-01-01"), "in the future"),
         (("--during", "1", "--date", "31/12/2025"), "YYYY-MM-DD"),
         (("--during", "1", "--stage", "deep-end"), "valid stages are"),
         (("--during", "1", "--symptom", "itchy"), "choose from: burning"),
@@ -263,7 +262,7 @@ def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> Non
 
 
 def test_today_as_of_must_not_be_in_the_future(run) -> None:
-    result = run("today", "--as-of", (TODAY + timedelta(days=3)).isoformat())
+    result = run("today", "--as-of", (date.today() + timedelta(days=3)).isoformat())
     assert result.exit_code == 2 and "in the future" in result.output
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import tomllib
 from importlib import resources
@@ -10,9 +11,11 @@ from typing import Any, TypeVar
 
 from softpace.errors import PlanError
 from softpace.plan.model import (
+    DEFAULT_REFERRAL,
     ComfortRule,
     Exercise,
     Item,
+    Modifier,
     Option,
     Plan,
     ProgressRule,
@@ -131,8 +134,11 @@ class _Validator:
         self, raw: dict[str, Any], key: str, where: tuple[str, int | None], minimum: float = 0
     ) -> float:
         value = float(self.get(raw, key, (int, float), where))
-        if value < minimum:
-            raise self.fail((where[0], where[1], key), f"must be at least {minimum:g}")
+        if not math.isfinite(value) or value < minimum:
+            raise self.fail(
+                (where[0], where[1], key),
+                f"must be a finite number of at least {minimum:g}, got {value!r}",
+            )
         return value
 
     def span(
@@ -147,8 +153,10 @@ class _Validator:
         ):
             raise self.fail(spot, f"must be a [low, high] pair of numbers, got {value!r}")
         low, high = float(value[0]), float(value[1])
-        if low <= 0 or high < low:
-            raise self.fail(spot, f"must satisfy 0 < low <= high, got {value!r}")
+        if not (math.isfinite(low) and math.isfinite(high)) or low <= 0 or high < low:
+            raise self.fail(
+                spot, f"must be finite numbers with 0 < low <= high, got {_show(value)}"
+            )
         return Span(low, high)
 
     def strings(
@@ -194,6 +202,7 @@ class _Validator:
                 "stages",
                 "troubleshooting",
                 "red_flags",
+                "safety",
             },
             top,
         )
@@ -201,13 +210,7 @@ class _Validator:
         if schema != 1:
             raise self.fail(("", None, "schema"), f"version {schema} is not supported (expected 1)")
 
-        rule_raw = self.get(data, "comfort_rule", dict, top)
-        rule_where = ("comfort_rule", None)
-        rule = ComfortRule(
-            max_discomfort=int(self.number(rule_raw, "max_discomfort", rule_where)),
-            scale_max=int(self.number(rule_raw, "scale_max", rule_where, minimum=1)),
-            step_back_hours=self.span(rule_raw, "step_back_hours", rule_where) or Span(24, 72),
-        )
+        rule = self.comfort_rule(self.get(data, "comfort_rule", dict, top))
         progress = self.progress(self.get(data, "progress", dict, top, {}))
         session_raw = self.get(data, "session", dict, top)
         breath_raw = self.get(data, "breath", dict, top)
@@ -242,7 +245,50 @@ class _Validator:
             troubleshooting=self.items(data, "troubleshooting", with_fixes=True),
             red_flags=self.items(data, "red_flags", with_fixes=False),
             progress=progress,
+            referral=self.safety(self.get(data, "safety", dict, top, {})),
         )
+
+    def comfort_rule(self, raw: dict[str, Any]) -> ComfortRule:
+        where = ("comfort_rule", None)
+        self.no_unknown(
+            raw,
+            {"max_discomfort", "scale_max", "step_back_hours", "low_anchor", "high_anchor"},
+            where,
+        )
+        scale_max = self.whole(raw, "scale_max", where, minimum=1)
+        limit = self.whole(raw, "max_discomfort", where, minimum=0)
+        if limit >= scale_max:
+            raise self.fail(
+                (where[0], where[1], "max_discomfort"),
+                f"must be from 0 to {scale_max - 1} (below scale_max = {scale_max}), got {limit}",
+            )
+        defaults = ComfortRule(0, 1, Span(24, 72))
+        return ComfortRule(
+            max_discomfort=limit,
+            scale_max=scale_max,
+            step_back_hours=self.span(raw, "step_back_hours", where) or Span(24, 72),
+            low_anchor=self.text(raw, "low_anchor", where)
+            if "low_anchor" in raw
+            else defaults.low_anchor,
+            high_anchor=self.text(raw, "high_anchor", where)
+            if "high_anchor" in raw
+            else defaults.high_anchor,
+        )
+
+    def safety(self, raw: dict[str, Any]) -> str:
+        where = ("safety", None)
+        self.no_unknown(raw, {"referral"}, where)
+        if "referral" not in raw:
+            return DEFAULT_REFERRAL
+        return self.text(raw, "referral", where)
+
+    def whole(
+        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], minimum: int
+    ) -> int:
+        value = self.number(raw, key, where, minimum=minimum)
+        if value != int(value):
+            raise self.fail((where[0], where[1], key), f"must be a whole number, got {value:g}")
+        return int(value)
 
     def progress(self, raw: dict[str, Any]) -> ProgressRule:
         """[progress]: optional; every key defaults to softpace's documented number."""
@@ -293,6 +339,10 @@ class _Validator:
             "choose",
             "options",
             "default_choice",
+            "spoken",
+            "warm_up_s",
+            "phrases",
+            "positions",
         }
         self.no_unknown(raw, allowed, where)
         options = tuple(
@@ -319,11 +369,15 @@ class _Validator:
         number = raw.get("number")
         if number is not None:
             number = int(self.number(raw, "number", where, minimum=1))
-        return Exercise(
+        exercise = Exercise(
             id=self.slug(raw, where),
             kind=kind,
             title=self.text(raw, "title", where),
             minutes=self.span(raw, "minutes", where) or Span(1, 1),
+            spoken=raw.get("spoken") and self.text(raw, "spoken", where),
+            warm_up_s=self.span(raw, "warm_up_s", where, optional=True),
+            phrases=self.strings(raw, "phrases", where, []),
+            positions=self.strings(raw, "positions", where, []),
             steps=self.strings(raw, "steps", where),
             cue=self.text(raw, "cue", where),
             position=raw.get("position") and self.text(raw, "position", where),
@@ -340,6 +394,27 @@ class _Validator:
             options=options,
             default_choice=default_choice,
         )
+        self.check_fits_block(exercise, where)
+        return exercise
+
+    def check_fits_block(self, ex: Exercise, where: tuple[str, int]) -> None:
+        """Holds (times repeats) and a warm-up must leave room in the block, at both ends."""
+        for key in ("hold_s", "warm_up_s"):
+            span = getattr(ex, key)
+            if span is None:
+                continue
+            repeats = ex.repeats or Span(1, 1)
+            for end, value, times, block_min in (
+                ("low", span.low, repeats.low, ex.minutes.low),
+                ("high", span.high, repeats.high, ex.minutes.high),
+            ):
+                if value * times >= block_min * 60:
+                    raise self.fail(
+                        (where[0], where[1], key),
+                        f"at the {end} end, {times:g} x {value:g} s does not fit the block "
+                        f"(minutes = {_show([ex.minutes.low, ex.minutes.high])}, "
+                        f"{block_min * 60:g} s); allowed: less than {block_min * 60 / times:g} s",
+                    )
 
     def stage(self, raw: dict[str, Any], index: int, known: set[str]) -> Stage:
         where = ("stages", index)
@@ -369,20 +444,48 @@ class _Validator:
             ),
         )
 
-    def items(self, data: dict[str, Any], table: str, with_fixes: bool) -> tuple[Item, ...]:
-        result = []
+    def items(self, data: dict[str, Any], table: str, with_fixes: bool) -> tuple[Any, ...]:
+        """Red flags (with_fixes=False) as Items; troubleshooting symptoms as Modifiers."""
+        result: list[Item] = []
         for index, raw in enumerate(self.table_list(data, table)):
             where = (table, index)
-            self.no_unknown(raw, {"id", "title", "fixes"} if with_fixes else {"id", "title"}, where)
+            if not with_fixes:
+                self.no_unknown(raw, {"id", "title", "spoken"}, where)
+                result.append(
+                    Item(
+                        id=self.slug(raw, where),
+                        title=self.text(raw, "title", where),
+                        spoken=self.text(raw, "spoken", where) if "spoken" in raw else "",
+                    )
+                )
+                continue
+            self.no_unknown(
+                raw, {"id", "title", "fixes", "shorter", "breath_factor", "changes"}, where
+            )
+            factor = self.number(raw, "breath_factor", where, minimum=1) if (
+                "breath_factor" in raw
+            ) else 1.0
+            if factor > 2:
+                raise self.fail(
+                    (where[0], where[1], "breath_factor"), f"must be from 1 to 2, got {factor:g}"
+                )
             result.append(
-                Item(
+                Modifier(
                     id=self.slug(raw, where),
                     title=self.text(raw, "title", where),
-                    fixes=self.strings(raw, "fixes", where) if with_fixes else (),
+                    fixes=self.strings(raw, "fixes", where),
+                    shorter=bool(self.get(raw, "shorter", bool, where, False)),
+                    breath_factor=factor,
+                    changes=self.text(raw, "changes", where) if "changes" in raw else "",
                 )
             )
         self._unique([i.id for i in result], f"{table} ids", table)
         return tuple(result)
+
+
+def _show(values: list[Any]) -> str:
+    """[3, 5.0] -> '[3, 5]' (NaN and inf as TOML spells them)."""
+    return "[" + ", ".join(f"{v:g}" if isinstance(v, float) else repr(v) for v in values) + "]"
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

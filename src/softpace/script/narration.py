@@ -20,7 +20,8 @@ from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
 from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
 from softpace.script.environment import make_environment, render_template
-from softpace.script.phrasing import Phrasebook, day_seed
+from softpace.script.environment import spoken_number
+from softpace.script.phrasing import RULE, RULE_IN_HOLD, Phrasebook, day_seed
 from softpace.script.timeline import Timeline
 
 MIN_BREATH_S = 2.0
@@ -208,6 +209,14 @@ def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook
         return max(1, min(int(wanted), room))
 
     rule = plan.comfort_rule
+    top = spoken_number(rule.max_discomfort)
+    fields = {
+        "top": top,
+        "Top": top[:1].upper() + top[1:],
+        "max": spoken_number(rule.scale_max),
+        "low": rule.low_anchor,
+        "high": rule.high_anchor,
+    }
     return {
         "plan": plan,
         "stage": stage,
@@ -222,7 +231,11 @@ def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook
         "scale_max": rule.scale_max,
         "low_anchor": rule.low_anchor,
         "high_anchor": rule.high_anchor,
-        "red_flags": [f.spoken for f in plan.red_flags if f.spoken],
+        "red_flags": [f.spoken[:1].upper() + f.spoken[1:] + "." for f in plan.red_flags if f.spoken],
+        "rule": lambda: book.vary("rule", *(line.format(**fields) for line in RULE)),
+        "rule_in_hold": lambda: book.vary(
+            "rule-in-hold", *(line.format(**fields) for line in RULE_IN_HOLD)
+        ),
         "referral": plan.referral,
         "opening_s": plan.opening_s,
         "close_s": plan.close_s,

@@ -80,8 +80,8 @@ def test_rules_symptoms_and_red_flags_are_data(plan):
 def test_session_lengths_follow_the_variant(plan):
     stage = plan.stage("entrance-contact")
     assert plan.session_length_s(stage, Variant.SHORT) < plan.session_length_s(stage)
-    # circuit 14 min + step 4 min + opening and close
-    assert plan.session_length_s(stage) == 14 * 60 + 4 * 60 + plan.opening_s + plan.close_s
+    # circuit 14 min + step 5 min (the top of each range) + opening and close
+    assert plan.session_length_s(stage) == 14 * 60 + 5 * 60 + plan.opening_s + plan.close_s
 
 
 def test_unknown_stage_lists_valid_ids(plan):
@@ -161,5 +161,5 @@ def test_missing_plan_file_and_missing_key(tmp_path):
 
 def test_a_custom_plan_file_loads(tmp_path):
     path = tmp_path / "plan.toml"
-    path.write_text(_builtin_text().replace("opening_s = 45", "opening_s = 60"), "utf-8")
+    path.write_text(_builtin_text().replace("opening_s = 165", "opening_s = 60"), "utf-8")
     assert load_plan(path).opening_s == 60

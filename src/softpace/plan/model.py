@@ -181,6 +181,11 @@ class Plan:
     def exercise(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]
 
+    def exercise_kind(self, block_id: str) -> str | None:
+        """'circuit', 'step' or 'strength' for an exercise id; None for opening and close."""
+        exercise = self._by_id.get(block_id)
+        return exercise.kind if exercise else None
+
     def modifier(self, modifier_id: str) -> Modifier | None:
         return next((m for m in self.troubleshooting if m.id == modifier_id), None)
 

@@ -37,7 +37,11 @@ _WHOLE = frozenset({"repeats", "sets"})
 _BLOCK_STEP_S = 30.0
 # Exposure steps a sore body skips in full; the blocks that grow instead ("more hip
 # openers and warmth").
-_SORE_FULL = frozenset({"hip-openers", "warmth-and-lubrication"})
+# Next-day soreness: "decrease time/size; add hip openers and warmth". How far along its
+# range each of these blocks goes while sore; the exposure step shrinks to SORE_STEP_MAX_S,
+# so the session as a whole is shorter than a standard one at the start of the stage.
+_SORE_FRACTION = {"hip-openers": 1.0, "warmth-and-lubrication": 0.25}
+SORE_STEP_MAX_S = 120.0
 
 
 @dataclass(frozen=True)
@@ -139,20 +143,23 @@ def _block_s(exercise: Exercise, fraction: float) -> float:
 def session_blocks(plan: Plan, stage: Stage, options: SessionOptions) -> tuple[Block, ...]:
     """The stage's exercises with this session's lengths.
 
-    Soreness: every block at the low end, except hip openers and warmth at the top.
+    Soreness: every block at the low end, except more hip openers and warmth, and the
+    exposure steps at most SORE_STEP_MAX_S (no full exposure while sore).
     """
     fraction = growth(plan, stage, options)
     sore = "soreness" in options.modifiers
 
     def fraction_of(ex: Exercise) -> float:
         if sore:
-            return 1.0 if ex.id in _SORE_FULL else 0.0
+            return _SORE_FRACTION.get(ex.id, 0.0)
         return fraction
 
-    return tuple(
-        Block(ex, fraction_of(ex), _block_s(ex, fraction_of(ex)))
-        for ex in plan.stage_exercises(stage)
-    )
+    def length_s(ex: Exercise) -> float:
+        if sore and ex.kind == "step":
+            return min(SORE_STEP_MAX_S, _block_s(ex, 0.0))
+        return _block_s(ex, fraction_of(ex))
+
+    return tuple(Block(ex, fraction_of(ex), length_s(ex)) for ex in plan.stage_exercises(stage))
 
 
 def session_length_s(plan: Plan, stage: Stage, options: SessionOptions) -> float:

@@ -20,7 +20,7 @@ JAW_RELEASE = (
     "Hum, and let your jaw go.",
     "Sigh it out. Soft jaw.",
     "Let the out-breath loosen your jaw.",
-    "Teeth apart, tongue heavy.",
+    "Teeth apart, jaw heavy.",
     "A soft hum. Jaw easy.",
     "Sigh, and let your jaw hang.",
 )

@@ -462,9 +462,11 @@ class _Validator:
             self.no_unknown(
                 raw, {"id", "title", "fixes", "shorter", "breath_factor", "changes"}, where
             )
-            factor = self.number(raw, "breath_factor", where, minimum=1) if (
-                "breath_factor" in raw
-            ) else 1.0
+            factor = (
+                self.number(raw, "breath_factor", where, minimum=1)
+                if ("breath_factor" in raw)
+                else 1.0
+            )
             if factor > 2:
                 raise self.fail(
                     (where[0], where[1], "breath_factor"), f"must be from 1 to 2, got {factor:g}"

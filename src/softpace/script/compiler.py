@@ -251,7 +251,8 @@ class _Builder:
         elif isinstance(cue, Pause):
             self.events.append(Event("pause", t, t + self.fixed_n(cue), segment, None, cue.origin))
         elif isinstance(cue, Bell):
-            self.events.append(Event("bell", t, t + self.bell_n(cue), segment, cue.variant, cue.origin))
+            n = self.bell_n(cue)
+            self.events.append(Event("bell", t, t + n, segment, cue.variant, cue.origin))
         elif isinstance(cue, Hold):
             self.hold(cue, segment)
         elif isinstance(cue, Breathe):
@@ -272,8 +273,7 @@ class _Builder:
         if needed <= 0:
             return {}
         return {
-            round((i + 1) * cycles / (needed + 1)): company[i % len(company)]
-            for i in range(needed)
+            round((i + 1) * cycles / (needed + 1)): company[i % len(company)] for i in range(needed)
         }
 
     def breaths(
@@ -355,9 +355,7 @@ class _Builder:
         talk_until = quiet_from if quiet_from is not None else end
         room_cycles = (talk_until - start) // self.pace.cycle_n
         lines = self.place(cue.company, talk_until - start, room_cycles)
-        self.breaths(
-            cue, segment, start, n // self.pace.cycle_n, quiet_from, lines, talk_until
-        )
+        self.breaths(cue, segment, start, n // self.pace.cycle_n, quiet_from, lines, talk_until)
         if not marks:
             return
         for (at, words), nxt in zip(marks, [m[0] for m in marks[1:]] + [end], strict=True):

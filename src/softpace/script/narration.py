@@ -19,8 +19,7 @@ from softpace.errors import OptionError
 from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
 from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
-from softpace.script.environment import make_environment, render_template
-from softpace.script.environment import spoken_number
+from softpace.script.environment import make_environment, render_template, spoken_number
 from softpace.script.phrasing import RULE, RULE_IN_HOLD, Phrasebook, day_seed
 from softpace.script.timeline import Timeline
 
@@ -238,7 +237,7 @@ def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook
         "scale_max": rule.scale_max,
         "low_anchor": rule.low_anchor,
         "high_anchor": rule.high_anchor,
-        "red_flags": [f.spoken[:1].upper() + f.spoken[1:] + "." for f in plan.red_flags if f.spoken],
+        "red_flags": [_sentence(f.spoken) for f in plan.red_flags if f.spoken],
         "rule": lambda: book.vary("rule", *(line.format(**fields) for line in RULE)),
         "rule_in_hold": lambda: book.vary(
             "rule-in-hold", *(line.format(**fields) for line in RULE_IN_HOLD)
@@ -327,3 +326,8 @@ __all__: Sequence[str] = [
     "session_blocks",
     "session_length_s",
 ]
+
+
+def _sentence(words: str) -> str:
+    """'a fever' -> 'A fever.': a plan phrase said as a sentence of its own."""
+    return words[:1].upper() + words[1:].rstrip(".") + "."

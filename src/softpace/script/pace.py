@@ -15,6 +15,7 @@ voice, or the words-per-minute estimate).
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -55,11 +56,11 @@ def words_per_minute(timeline: Timeline) -> float:
 
 
 def sentence_gaps(timeline: Timeline) -> list[float]:
-    """The quiet after each narration sentence that another sentence follows within TALK_GAP_CAP_S."""
+    """The quiet after each narration sentence followed by another within TALK_GAP_CAP_S."""
     speech = timeline.speech()
     return [
         b.start_s - a.end_s
-        for a, b in zip(speech, speech[1:], strict=False)
+        for a, b in itertools.pairwise(speech)
         if is_narration(a) and is_narration(b) and b.start_s - a.end_s <= TALK_GAP_CAP_S
     ]
 

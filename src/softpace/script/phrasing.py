@@ -32,21 +32,17 @@ JAW_RELEASE_EVERY = 3  # "pair the exhale with jaw release" every few breaths, n
 # The discomfort rule with its anchors. Fields: top (the limit), max (the scale's top),
 # low and high (the anchors' words), Top (the limit, capitalised).
 RULE = (
-    "Keep your discomfort at {top} or below, on a scale where zero is {low}, and {max} is "
-    "{high}.",
+    "Keep your discomfort at {top} or below, on a scale where zero is {low}, and {max} is {high}.",
     "Let discomfort be your guide: zero is {low}, {max} is {high}. Stay at {top} or less.",
-    "If discomfort rises above {top}, where zero is {low} and {max} is {high}, ease off, or "
-    "stop.",
+    "If discomfort rises above {top}, where zero is {low} and {max} is {high}, ease off, or stop.",
     "Notice your discomfort, from zero, {low}, to {max}, {high}. {Top} or less is the place "
     "to stay.",
 )
 # The same rule said inside a long hold: the way out is part of it.
 RULE_IN_HOLD = (
-    "Discomfort at {top} or less, where zero is {low} and {max} is {high}. Above that, ease "
-    "out.",
+    "Discomfort at {top} or less, where zero is {low} and {max} is {high}. Above that, ease out.",
     "Check in: zero is {low}, {max} is {high}. If you are above {top}, ease out, or stop.",
-    "If discomfort passes {top}, on a scale from zero, {low}, to {max}, {high}, gently come "
-    "out.",
+    "If discomfort passes {top}, on a scale from zero, {low}, to {max}, {high}, gently come out.",
 )
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from softpace.errors import OptionError
 from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
@@ -198,7 +199,7 @@ def first_exposure(blocks: Sequence[Block]) -> str | None:
     return next((b.id for b in blocks if b.exercise.kind == "step"), None)
 
 
-def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook) -> dict:
+def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook) -> dict[str, Any]:
     blocks = session_blocks(plan, stage, options)
     cycle_s = options.inhale_s + options.exhale_s
 
@@ -273,7 +274,7 @@ def cue_phrasings(plan: Plan, stage: Stage, options: SessionOptions) -> dict[str
     book = Phrasebook(options.day)
     _render(plan, stage, paced, book)
     if "clench" in paced.modifiers:
-        book.exhale_prompts(min(paced.inhale_s, paced.exhale_s) < BREATH_WORDS_MIN_PHASE_S)
+        book.exhale_prompts(paced.exhale_s < BREATH_WORDS_MIN_PHASE_S)
     return dict(sorted(book.sizes.items()))
 
 

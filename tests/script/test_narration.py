@@ -166,7 +166,7 @@ def test_entrance_contact_never_invites_going_further(plan) -> None:
 def test_micro_movements_put_the_dilator_back_in_and_take_it_out_at_the_end(plan) -> None:
     timeline = _timeline(plan, "micro-movements", SessionOptions())
     said = [e.text or "" for e in timeline.speech() if e.segment == "micro-movements"]
-    inserted = next(i for i, s in enumerate(said) if "insert the dilator again" in s)
+    inserted = next(i for i, s in enumerate(said) if "ease the dilator back in" in s)
     removed = next(i for i, s in enumerate(said) if "remove the dilator" in s)
     moved = next(i for i, s in enumerate(said) if "smallest movements" in s)
     assert inserted < moved < removed

@@ -18,7 +18,8 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Practice:
-    """One logged practice: its day, stage, comfort during (0-10) and, later, the next day."""
+    """One logged practice: its day, stage, discomfort during (0 to the plan's scale_max) and,
+    later, the next day."""
 
     id: int
     on: date

@@ -199,3 +199,13 @@ def test_glute_bridges_do_every_set_with_announced_rests(plan) -> None:
     assert "rest" in " ".join(said).lower() and "next set" in " ".join(said)
     lifts = [e.text for e in timeline.speech() if e.segment == "breath-and-lift"]
     assert lifts.count("Lift") == 5 * plan.exercise("breath-and-lift").sets.low
+
+
+def test_the_scale_and_its_anchors_in_the_words_come_from_the_plan(plan) -> None:
+    from dataclasses import replace
+
+    rule = replace(plan.comfort_rule, scale_max=20, max_discomfort=4, high_anchor="unbearable")
+    wide = replace(plan, comfort_rule=rule)
+    said = " ".join(_said(_timeline(wide, "micro-movements", SessionOptions(easy_practices=2))))
+    assert "to twenty, unbearable" in said and "four or" in said.lower()
+    assert "ten is" not in said and ", to ten" not in said

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -30,6 +29,8 @@ from hypothesis.control import currently_in_test_context
 from softpace.cli import cli
 from softpace.plan import load_plan
 from softpace.progress.store import LOG_NAME
+from softpace.script.narration import SessionOptions, build_timeline
+from softpace.timeline import write_timeline
 
 EXIT_CODES = {0, 1, 2, 3}
 NEVER = {"serve"}  # starts a server (on the network address unless told otherwise)
@@ -41,7 +42,6 @@ TODAY = date.today()
 # of the random draws until those fixes are merged, and each is checked below as a strict
 # expected failure: once fixed it fails as XPASS, and its line here is removed.
 PENDING_ELSEWHERE = {
-    "plan-nan-scale": "16.13 (narration): plan/load.py int(nan) -> ValueError",
     "home-voice-inf": "16.14 (voice): voice/profiles.py int(inf) -> OverflowError",
     "home-voice-latin1": "16.14 (voice): a non-UTF-8 profile -> UnicodeDecodeError",
     "home-voice-folder": "16.14 (voice): a folder named x.toml -> IsADirectoryError",
@@ -110,7 +110,6 @@ def _short_mp3(path: Path) -> None:
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Files and folders to hand to every path option: real ones and broken ones."""
     root = tmp_path_factory.mktemp("fuzz-files")
-    golden = Path(__file__).parent / "golden" / "timeline" / "entrance-contact.json"
     files = {
         "missing": root / "missing" / "nothing.mp3",
         "folder": root / "folder",
@@ -150,7 +149,11 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     files["garbage"].write_bytes(os.urandom(5000))
     _short_mp3(files["mp3"])
     files["truncated-mp3"].write_bytes(files["mp3"].read_bytes()[:700])
-    shutil.copy(golden, files["timeline"])
+    plan = load_plan()
+    timeline = build_timeline(
+        plan, plan.stage("entrance-contact"), SessionOptions(), lambda text: len(text) * 1_200
+    )
+    write_timeline(files["timeline"], timeline)
     files["bad-json"].write_text('{"stage": 1, "events": [')
     files["plan-garbage"].write_text("[comfort_rule\nscale_max = nan\n")
     for key in ("home-voice-empty", "home-voice-inf", "home-voice-latin1", "home-voice-folder"):

@@ -80,8 +80,8 @@ def test_rules_symptoms_and_red_flags_are_data(plan):
 def test_session_lengths_follow_the_variant(plan):
     stage = plan.stage("entrance-contact")
     assert plan.session_length_s(stage, Variant.SHORT) < plan.session_length_s(stage)
-    # circuit 14 min + step 4 min + opening and close
-    assert plan.session_length_s(stage) == 14 * 60 + 4 * 60 + plan.opening_s + plan.close_s
+    # circuit 14 min + step 5 min (the top of each range) + opening and close
+    assert plan.session_length_s(stage) == 14 * 60 + 5 * 60 + plan.opening_s + plan.close_s
 
 
 def test_unknown_stage_lists_valid_ids(plan):
@@ -161,5 +161,51 @@ def test_missing_plan_file_and_missing_key(tmp_path):
 
 def test_a_custom_plan_file_loads(tmp_path):
     path = tmp_path / "plan.toml"
-    path.write_text(_builtin_text().replace("opening_s = 45", "opening_s = 60"), "utf-8")
+    path.write_text(_builtin_text().replace("opening_s = 165", "opening_s = 60"), "utf-8")
     assert load_plan(path).opening_s == 60
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key", "allowed"),
+    [
+        ("minutes = [3, 3]", "minutes = [nan, 3]", "circuit[1].minutes", "0 < low <= high"),
+        ("minutes = [3, 3]", "minutes = [3, inf]", "circuit[1].minutes", "finite"),
+        ("minutes = [3, 3]", "minutes = [-3, 3]", "circuit[1].minutes", "0 < low <= high"),
+        ("inhale_s = 4.0", "inhale_s = nan", "breath.inhale_s", "finite number of at least 1"),
+        ("opening_s = 165", "opening_s = inf", "session.opening_s", "at least 10"),
+        ("close_s = 90", "close_s = -5", "session.close_s", "at least 10"),
+        (
+            "max_discomfort = 2",
+            "max_discomfort = 11",
+            "comfort_rule.max_discomfort",
+            "from 0 to 9",
+        ),
+        ("max_discomfort = 2", "max_discomfort = -1", "comfort_rule.max_discomfort", "least 0"),
+        ("max_discomfort = 2", "max_discomfort = 2.5", "comfort_rule.max_discomfort", "whole"),
+        ("hold_s = [60, 180]", "hold_s = [60, 400]", "steps[4].hold_s", "less than 360 s"),
+        ("hold_s = [30, 60]", "hold_s = [30, 200]", "steps[2].hold_s", "less than 150 s"),
+        ("breath_factor = 1.25", "breath_factor = 3", "troubleshooting[1].breath_factor", "1 to 2"),
+    ],
+)
+def test_the_plan_is_validated_on_load_naming_file_key_and_range(old, new, key, allowed):
+    text = _builtin_text()
+    assert old in text
+    text = text.replace(old, new, 1)
+    message = _error_for(text)
+    assert message.startswith(f"my-plan.toml:{_line_of(text, new)}: {key}:"), message
+    assert allowed in message, message
+
+
+def test_modifiers_are_declared_once_in_the_plan(plan):
+    modifiers = {m.id: m for m in plan.troubleshooting}
+    assert set(modifiers) == {"burning", "clench", "movement-hurts", "fear", "soreness"}
+    assert modifiers["burning"].breath_factor > 1
+    assert {m.id for m in plan.troubleshooting if m.shorter} == {"fear", "soreness"}
+    assert all(m.changes for m in plan.troubleshooting)
+
+
+def test_the_scale_and_its_anchors_come_from_the_plan(tmp_path):
+    text = _builtin_text().replace("scale_max = 10", "scale_max = 20")
+    text = text.replace('high_anchor = "the worst you can imagine"', 'high_anchor = "unbearable"')
+    rule = parse_plan(text, Path("p.toml")).comfort_rule
+    assert (rule.scale_max, rule.high_anchor, rule.out_of(3)) == (20, "unbearable", "3/20")

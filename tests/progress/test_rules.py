@@ -430,3 +430,52 @@ def test_json_has_the_contract_keys(plan) -> None:
 def test_the_engine_is_pure(plan) -> None:
     log = ComfortLog(tuple(easy(S1, 0, 1)), (symptom(1, "clench"),))
     assert decide(log, plan, day(2)) == decide(log, plan, day(2))
+
+
+def test_todays_practice_awaits_its_next_day_rating(plan) -> None:
+    practices = (P(0, S1, 1, 1), P(1, S1, 1))
+    decision = decide(ComfortLog(practices), plan, day(1))
+    assert decision.awaiting_next_day == (practices[1].id,)
+    assert "tomorrow" in decision.next_log.lower()
+    assert not any("no next-day rating" in r for r in decision.reasons)  # not overdue yet
+
+
+def test_easy_practices_at_stage_counts_this_runs_easy_practices(plan) -> None:
+    log = ComfortLog((*easy(S1, 0, 1), P(1, S1, 2, 1), P(2, S1, 1)))
+    decision = decide(log, plan, day(2))
+    assert decision.stage == S1
+    assert decision.easy_practices_at_stage == 3 and decision.easy_streak == 2
+    assert decide(ComfortLog(tuple(easy(S1, 0, 1, 2))), plan, day(3)).easy_practices_at_stage == 0
+
+
+def test_moves_carry_typed_reasons_and_spikes(plan) -> None:
+    from softpace.progress.model import MoveReason, SpikeWhen
+
+    log = ComfortLog((*path_to(S2), P(3, S2, 5), P(4, S1, 1, 1), P(6, S1, 1, 1)))
+    moves = decide(log, plan, day(8)).moves
+    assert [m.reason for m in moves] == [
+        MoveReason.EASY_PRACTICES,
+        MoveReason.SPIKE,
+        MoveReason.RETURN,
+    ]
+    spike = moves[1].spike
+    assert spike is not None and (spike.value, spike.when) == (5, SpikeWhen.DURING)
+
+
+def test_the_scale_in_the_words_comes_from_the_plan(plan) -> None:
+    from dataclasses import replace
+
+    wide = replace(plan, comfort_rule=replace(plan.comfort_rule, scale_max=20))
+    log = ComfortLog((P(0, S1, 9),))
+    text = " ".join(decide(log, wide, day(0)).reasons) + decide(log, wide, day(1)).next_log
+    assert "9/20" in text and "/10" not in text
+    assert "0 to 20" in decide(ComfortLog(), wide, day(0)).next_log
+
+
+def test_shorter_sessions_follow_the_plans_modifier_table(plan) -> None:
+    from dataclasses import replace
+
+    log = ComfortLog(tuple(easy(S1, 0)), (symptom(1, "clench"),))
+    assert decide(log, plan, day(1)).variant is Variant.STANDARD
+    table = tuple(replace(m, shorter=True) if m.id == "clench" else m for m in plan.troubleshooting)
+    assert decide(log, replace(plan, troubleshooting=table), day(1)).variant is Variant.SHORT

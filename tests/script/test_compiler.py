@@ -110,7 +110,7 @@ def test_words_that_do_not_fit_name_the_template_line():
         compile_text("segment a 10 A\nsay " + "word " * 30 + "\n")
     message = str(err.value)
     assert message.startswith("t.j2:2:")
-    assert "takes 15.6 s but only 9.4 s are left before 00:10 in block 'a'" in message
+    assert "takes 16.0 s but only 9.4 s are left before 00:10 in block 'a'" in message
 
 
 def test_overflow_before_an_until_is_caught():

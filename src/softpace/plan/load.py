@@ -6,13 +6,16 @@ import re
 import tomllib
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from softpace.errors import PlanError
+from softpace.plan.fields import FieldReader, show
 from softpace.plan.model import (
+    DEFAULT_REFERRAL,
     ComfortRule,
     Exercise,
     Item,
+    Modifier,
     Option,
     Plan,
     ProgressRule,
@@ -20,9 +23,6 @@ from softpace.plan.model import (
     Stage,
 )
 
-T = TypeVar("T")
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _TOML_POSITION = re.compile(r"at line (\d+), column \d+")
 
 BUILTIN_PLAN = "home-plan.toml"
@@ -57,123 +57,8 @@ def parse_plan(text: str, path: Path) -> Plan:
     return _Validator(text, path).plan(data)
 
 
-class _Validator:
-    """Turns raw TOML data into a Plan; finds the line of a bad value for the message."""
-
-    def __init__(self, text: str, path: Path) -> None:
-        self.lines = text.splitlines()
-        self.path = path
-
-    # -- locating lines -------------------------------------------------
-    def _line_of(self, where: tuple[str, int | None, str | None]) -> int:
-        table, index, key = where
-        start = 0
-        if table:
-            header = re.compile(rf"^\s*\[\[?\s*{re.escape(table)}\s*\]\]?\s*(#.*)?$")
-            seen = -1
-            for number, line in enumerate(self.lines):
-                if header.match(line):
-                    seen += 1
-                    if index is None or seen == index:
-                        start = number
-                        break
-        if key:
-            pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
-            for number in range(start, len(self.lines)):
-                if number > start and self.lines[number].lstrip().startswith("[["):
-                    break
-                if pattern.match(self.lines[number]):
-                    return number + 1
-        return start + 1
-
-    def fail(self, where: tuple[str, int | None, str | None], message: str) -> PlanError:
-        table, index, key = where
-        name = table + (f"[{index + 1}]" if index is not None else "") + (f".{key}" if key else "")
-        return PlanError(f"{self.path}:{self._line_of(where)}: {name.lstrip('.')}: {message}")
-
-    # -- typed getters --------------------------------------------------
-    def get(
-        self,
-        raw: dict[str, Any],
-        key: str,
-        kind: type[T] | tuple[type, ...],
-        where: tuple[str, int | None],
-        default: Any = ...,
-    ) -> Any:
-        spot = (where[0], where[1], key)
-        if key not in raw:
-            if default is ...:
-                raise self.fail(spot, "is missing")
-            return default
-        value = raw[key]
-        if isinstance(value, bool) and kind is not bool:
-            raise self.fail(spot, f"must be {_kind_name(kind)}, not true/false")
-        if not isinstance(value, kind):
-            raise self.fail(spot, f"must be {_kind_name(kind)}, got {value!r}")
-        return value
-
-    def text(self, raw: dict[str, Any], key: str, where: tuple[str, int | None]) -> str:
-        value: str = self.get(raw, key, str, where)
-        if not value.strip():
-            raise self.fail((where[0], where[1], key), "must not be empty")
-        return value.strip()
-
-    def slug(self, raw: dict[str, Any], where: tuple[str, int | None]) -> str:
-        value = self.text(raw, "id", where)
-        if not _SLUG.match(value):
-            raise self.fail(
-                (where[0], where[1], "id"),
-                f"{value!r} must be a lowercase hyphenated slug such as 'entrance-contact'",
-            )
-        return value
-
-    def number(
-        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], minimum: float = 0
-    ) -> float:
-        value = float(self.get(raw, key, (int, float), where))
-        if value < minimum:
-            raise self.fail((where[0], where[1], key), f"must be at least {minimum:g}")
-        return value
-
-    def span(
-        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], optional: bool = False
-    ) -> Span | None:
-        if optional and key not in raw:
-            return None
-        value = self.get(raw, key, list, where)
-        spot = (where[0], where[1], key)
-        if len(value) != 2 or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in value
-        ):
-            raise self.fail(spot, f"must be a [low, high] pair of numbers, got {value!r}")
-        low, high = float(value[0]), float(value[1])
-        if low <= 0 or high < low:
-            raise self.fail(spot, f"must satisfy 0 < low <= high, got {value!r}")
-        return Span(low, high)
-
-    def strings(
-        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], default: Any = ...
-    ) -> tuple[str, ...]:
-        value = self.get(raw, key, list, where, default)
-        if not all(isinstance(v, str) and v.strip() for v in value):
-            raise self.fail((where[0], where[1], key), "must be a list of non-empty strings")
-        return tuple(v.strip() for v in value)
-
-    def table_list(self, data: dict[str, Any], key: str) -> list[dict[str, Any]]:
-        value = data.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.fail((key, None, None), f"must be an array of tables ([[{key}]])")
-        return value
-
-    def no_unknown(
-        self, raw: dict[str, Any], allowed: set[str], where: tuple[str, int | None]
-    ) -> None:
-        for key in raw:
-            if key not in allowed:
-                raise self.fail(
-                    (where[0], where[1], key),
-                    f"unknown key; expected one of: {', '.join(sorted(allowed))}",
-                )
+class _Validator(FieldReader):
+    """Turns raw TOML data into a Plan."""
 
     # -- the plan -------------------------------------------------------
     def plan(self, data: dict[str, Any]) -> Plan:
@@ -194,6 +79,7 @@ class _Validator:
                 "stages",
                 "troubleshooting",
                 "red_flags",
+                "safety",
             },
             top,
         )
@@ -201,13 +87,7 @@ class _Validator:
         if schema != 1:
             raise self.fail(("", None, "schema"), f"version {schema} is not supported (expected 1)")
 
-        rule_raw = self.get(data, "comfort_rule", dict, top)
-        rule_where = ("comfort_rule", None)
-        rule = ComfortRule(
-            max_discomfort=int(self.number(rule_raw, "max_discomfort", rule_where)),
-            scale_max=int(self.number(rule_raw, "scale_max", rule_where, minimum=1)),
-            step_back_hours=self.span(rule_raw, "step_back_hours", rule_where) or Span(24, 72),
-        )
+        rule = self.comfort_rule(self.get(data, "comfort_rule", dict, top))
         progress = self.progress(self.get(data, "progress", dict, top, {}))
         session_raw = self.get(data, "session", dict, top)
         breath_raw = self.get(data, "breath", dict, top)
@@ -242,7 +122,50 @@ class _Validator:
             troubleshooting=self.items(data, "troubleshooting", with_fixes=True),
             red_flags=self.items(data, "red_flags", with_fixes=False),
             progress=progress,
+            referral=self.safety(self.get(data, "safety", dict, top, {})),
         )
+
+    def comfort_rule(self, raw: dict[str, Any]) -> ComfortRule:
+        where = ("comfort_rule", None)
+        self.no_unknown(
+            raw,
+            {"max_discomfort", "scale_max", "step_back_hours", "low_anchor", "high_anchor"},
+            where,
+        )
+        scale_max = self.whole(raw, "scale_max", where, minimum=1)
+        limit = self.whole(raw, "max_discomfort", where, minimum=0)
+        if limit >= scale_max:
+            raise self.fail(
+                (where[0], where[1], "max_discomfort"),
+                f"must be from 0 to {scale_max - 1} (below scale_max = {scale_max}), got {limit}",
+            )
+        defaults = ComfortRule(0, 1, Span(24, 72))
+        return ComfortRule(
+            max_discomfort=limit,
+            scale_max=scale_max,
+            step_back_hours=self.span(raw, "step_back_hours", where) or Span(24, 72),
+            low_anchor=self.text(raw, "low_anchor", where)
+            if "low_anchor" in raw
+            else defaults.low_anchor,
+            high_anchor=self.text(raw, "high_anchor", where)
+            if "high_anchor" in raw
+            else defaults.high_anchor,
+        )
+
+    def safety(self, raw: dict[str, Any]) -> str:
+        where = ("safety", None)
+        self.no_unknown(raw, {"referral"}, where)
+        if "referral" not in raw:
+            return DEFAULT_REFERRAL
+        return self.text(raw, "referral", where)
+
+    def whole(
+        self, raw: dict[str, Any], key: str, where: tuple[str, int | None], minimum: int
+    ) -> int:
+        value = self.number(raw, key, where, minimum=minimum)
+        if value != int(value):
+            raise self.fail((where[0], where[1], key), f"must be a whole number, got {value:g}")
+        return int(value)
 
     def progress(self, raw: dict[str, Any]) -> ProgressRule:
         """[progress]: optional; every key defaults to softpace's documented number."""
@@ -293,6 +216,10 @@ class _Validator:
             "choose",
             "options",
             "default_choice",
+            "spoken",
+            "warm_up_s",
+            "phrases",
+            "positions",
         }
         self.no_unknown(raw, allowed, where)
         options = tuple(
@@ -319,11 +246,15 @@ class _Validator:
         number = raw.get("number")
         if number is not None:
             number = int(self.number(raw, "number", where, minimum=1))
-        return Exercise(
+        exercise = Exercise(
             id=self.slug(raw, where),
             kind=kind,
             title=self.text(raw, "title", where),
             minutes=self.span(raw, "minutes", where) or Span(1, 1),
+            spoken=raw.get("spoken") and self.text(raw, "spoken", where),
+            warm_up_s=self.span(raw, "warm_up_s", where, optional=True),
+            phrases=self.strings(raw, "phrases", where, []),
+            positions=self.strings(raw, "positions", where, []),
             steps=self.strings(raw, "steps", where),
             cue=self.text(raw, "cue", where),
             position=raw.get("position") and self.text(raw, "position", where),
@@ -340,6 +271,27 @@ class _Validator:
             options=options,
             default_choice=default_choice,
         )
+        self.check_fits_block(exercise, where)
+        return exercise
+
+    def check_fits_block(self, ex: Exercise, where: tuple[str, int]) -> None:
+        """Holds (times repeats) and a warm-up must leave room in the block, at both ends."""
+        for key in ("hold_s", "warm_up_s"):
+            span = getattr(ex, key)
+            if span is None:
+                continue
+            repeats = ex.repeats or Span(1, 1)
+            for end, value, times, block_min in (
+                ("low", span.low, repeats.low, ex.minutes.low),
+                ("high", span.high, repeats.high, ex.minutes.high),
+            ):
+                if value * times >= block_min * 60:
+                    raise self.fail(
+                        (where[0], where[1], key),
+                        f"at the {end} end, {times:g} x {value:g} s does not fit the block "
+                        f"(minutes = {show([ex.minutes.low, ex.minutes.high])}, "
+                        f"{block_min * 60:g} s); allowed: less than {block_min * 60 / times:g} s",
+                    )
 
     def stage(self, raw: dict[str, Any], index: int, known: set[str]) -> Stage:
         where = ("stages", index)
@@ -369,33 +321,45 @@ class _Validator:
             ),
         )
 
-    def items(self, data: dict[str, Any], table: str, with_fixes: bool) -> tuple[Item, ...]:
-        result = []
+    def items(self, data: dict[str, Any], table: str, with_fixes: bool) -> tuple[Any, ...]:
+        """Red flags (with_fixes=False) as Items; troubleshooting symptoms as Modifiers."""
+        result: list[Item] = []
         for index, raw in enumerate(self.table_list(data, table)):
             where = (table, index)
-            self.no_unknown(raw, {"id", "title", "fixes"} if with_fixes else {"id", "title"}, where)
+            if not with_fixes:
+                self.no_unknown(raw, {"id", "title", "spoken"}, where)
+                result.append(
+                    Item(
+                        id=self.slug(raw, where),
+                        title=self.text(raw, "title", where),
+                        spoken=self.text(raw, "spoken", where) if "spoken" in raw else "",
+                    )
+                )
+                continue
+            self.no_unknown(
+                raw, {"id", "title", "fixes", "shorter", "breath_factor", "changes"}, where
+            )
+            factor = (
+                self.number(raw, "breath_factor", where, minimum=1)
+                if ("breath_factor" in raw)
+                else 1.0
+            )
+            if factor > 2:
+                raise self.fail(
+                    (where[0], where[1], "breath_factor"), f"must be from 1 to 2, got {factor:g}"
+                )
             result.append(
-                Item(
+                Modifier(
                     id=self.slug(raw, where),
                     title=self.text(raw, "title", where),
-                    fixes=self.strings(raw, "fixes", where) if with_fixes else (),
+                    fixes=self.strings(raw, "fixes", where),
+                    shorter=bool(self.get(raw, "shorter", bool, where, False)),
+                    breath_factor=factor,
+                    changes=self.text(raw, "changes", where) if "changes" in raw else "",
                 )
             )
         self._unique([i.id for i in result], f"{table} ids", table)
         return tuple(result)
-
-
-def _kind_name(kind: type | tuple[type, ...]) -> str:
-    names = {
-        str: "text",
-        int: "a whole number",
-        float: "a number",
-        list: "a list",
-        dict: "a table",
-        bool: "true or false",
-    }
-    kinds = kind if isinstance(kind, tuple) else (kind,)
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 
 __all__ = ["builtin_plan_path", "load_plan", "parse_plan"]

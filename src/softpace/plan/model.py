@@ -26,6 +26,10 @@ class Span:
     def pick(self, variant: Variant) -> float:
         return self.low if variant is Variant.SHORT else self.high
 
+    def at(self, fraction: float) -> float:
+        """The value `fraction` of the way from low (0) to high (1), clamped to the range."""
+        return self.low + (self.high - self.low) * min(1.0, max(0.0, fraction))
+
 
 @dataclass(frozen=True)
 class Option:
@@ -47,6 +51,7 @@ class Exercise:
     steps: tuple[str, ...]
     cue: str
     position: str | None = None
+    spoken: str | None = None  # the title as said aloud, when the written one reads badly
     number: int | None = None
     target: str | None = None
     hold_s: Span | None = None
@@ -56,6 +61,9 @@ class Exercise:
     sets: Span | None = None
     reps: int | None = None
     distance_m: Span | None = None
+    warm_up_s: Span | None = None
+    phrases: tuple[str, ...] = ()  # words the listener may say (partner: "words that help")
+    positions: tuple[str, ...] = ()  # positions that ease tension
     choose: int | None = None
     options: tuple[Option, ...] = ()
     default_choice: tuple[str, ...] = ()
@@ -79,18 +87,44 @@ class Stage:
 
 @dataclass(frozen=True)
 class Item:
-    """A named entry of a plan list: a troubleshooting symptom or a red flag."""
+    """A named entry of a plan list: a red flag (or, as Modifier, a troubleshooting symptom).
+
+    `spoken` is the plain wording a session says aloud ("" = not said in sessions).
+    """
 
     id: str
     title: str
     fixes: tuple[str, ...] = ()
+    spoken: str = ""
+
+
+@dataclass(frozen=True)
+class Modifier(Item):
+    """A troubleshooting symptom that adapts the rules and the session (one plan entry each).
+
+    `shorter`: the rules give the shorter session while it is recent; `breath_factor`:
+    the breath is slowed by this factor; `changes`: what the session does differently, in
+    words (CLI help and the status page show it). The templates branch on `id`.
+    """
+
+    shorter: bool = False
+    breath_factor: float = 1.0
+    changes: str = ""
 
 
 @dataclass(frozen=True)
 class ComfortRule:
+    """The plan's discomfort scale (0..scale_max, with its spoken anchors) and its limit."""
+
     max_discomfort: int
     scale_max: int
     step_back_hours: Span
+    low_anchor: str = "none at all"  # what 0 means, in the words the log and sessions use
+    high_anchor: str = "the worst you can imagine"  # what scale_max means
+
+    def out_of(self, value: int) -> str:
+        """'2/10' on this plan's scale (for printed text; sessions say it in words)."""
+        return f"{value}/{self.scale_max}"
 
 
 @dataclass(frozen=True)
@@ -101,6 +135,9 @@ class ProgressRule:
     consistent_easy_days: int = 5  # easy practices that open a consistent-comfort stage
     stall_days: int = 28  # days without an advance before suggesting a physiotherapist
     symptom_window_days: int = 3  # symptoms logged this recently adapt the session
+
+
+DEFAULT_REFERRAL = "a pelvic health physiotherapist or a knowledgeable clinician"
 
 
 @dataclass(frozen=True)
@@ -116,9 +153,10 @@ class Plan:
     close_s: float
     exercises: tuple[Exercise, ...]
     stages: tuple[Stage, ...]
-    troubleshooting: tuple[Item, ...] = ()
+    troubleshooting: tuple[Modifier, ...] = ()
     red_flags: tuple[Item, ...] = ()
     progress: ProgressRule = field(default_factory=ProgressRule)
+    referral: str = DEFAULT_REFERRAL
     _by_id: dict[str, Exercise] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -142,6 +180,24 @@ class Plan:
 
     def exercise(self, exercise_id: str) -> Exercise:
         return self._by_id[exercise_id]
+
+    def exercise_kind(self, block_id: str) -> str | None:
+        """'circuit', 'step' or 'strength' for an exercise id; None for opening and close."""
+        exercise = self._by_id.get(block_id)
+        return exercise.kind if exercise else None
+
+    def modifier(self, modifier_id: str) -> Modifier | None:
+        return next((m for m in self.troubleshooting if m.id == modifier_id), None)
+
+    def easy_needed(self, stage: Stage) -> int:
+        """Easy practices at `stage` that open the next one (the last stage: as a normal one).
+
+        A stage followed by one that needs consistent comfort asks consistent_easy_days.
+        """
+        following = stage.number  # 0-based index of the next stage
+        if following < len(self.stages) and self.stages[following].requires_consistent_comfort:
+            return self.progress.consistent_easy_days
+        return self.progress.advance_easy_days
 
     def stage_exercises(self, stage: Stage) -> tuple[Exercise, ...]:
         return tuple(self._by_id[ex_id] for ex_id in stage.exercises)

@@ -18,7 +18,8 @@ class Kind(StrEnum):
 
 @dataclass(frozen=True)
 class Practice:
-    """One logged practice: its day, stage, comfort during (0-10) and, later, the next day."""
+    """One logged practice: its day, stage, discomfort during (0 to the plan's scale_max) and,
+    later, the next day."""
 
     id: int
     on: date
@@ -80,6 +81,30 @@ class Action(StrEnum):
     STOP = "stop"  # a red flag: no exposure session until evaluated
 
 
+class MoveReason(StrEnum):
+    """Why the replay changed stage (typed: wording is rendered from it, never read back)."""
+
+    EASY_PRACTICES = "easy practices"
+    SPIKE = "spike"
+    RETURN = "return after a flare"
+
+
+class SpikeWhen(StrEnum):
+    DURING = "during"
+    NEXT_DAY = "next-day"
+
+
+@dataclass(frozen=True)
+class Spike:
+    """Discomfort above the plan's limit: `value` during the practice of `practice_on`, or
+    the day after it; noticed on `on`."""
+
+    on: date
+    practice_on: date
+    value: int
+    when: SpikeWhen
+
+
 @dataclass(frozen=True)
 class Move:
     """A change of stage found while replaying the log (for history and the plot's bands)."""
@@ -87,7 +112,8 @@ class Move:
     on: date
     stage: str
     action: Action
-    reason: str
+    reason: MoveReason
+    spike: Spike | None = None
 
 
 @dataclass(frozen=True)
@@ -110,6 +136,7 @@ class Decision:
     awaiting_next_day: tuple[int, ...] = ()
     next_log: str = ""
     moves: tuple[Move, ...] = ()
+    easy_practices_at_stage: int = 0  # easy practices in this run at `stage` (sessions grow)
 
     def to_json_dict(self) -> dict[str, object]:
         return {
@@ -127,6 +154,7 @@ class Decision:
             "suggest_physio": self.suggest_physio,
             "returning_to": self.returning_to,
             "awaiting_next_day": list(self.awaiting_next_day),
+            "easy_practices_at_stage": self.easy_practices_at_stage,
             "next_log": self.next_log,
             "moves": [
                 {"on": m.on.isoformat(), "stage": m.stage, "action": m.action.value}

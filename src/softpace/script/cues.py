@@ -3,9 +3,11 @@
 One cue a line; blank lines and lines starting with '#' are ignored.
 
     segment ID SECONDS|auto TITLE    start a block lasting exactly SECONDS (auto: its content)
-    say TEXT                         speak TEXT, then go on
+    say TEXT                         speak TEXT (sentence by sentence), then go on
+    do TEXT                          an instruction: speak TEXT, then leave time to do it
     pause SECONDS                    silence
-    bell                             a soft bell (BELL_S long)
+    bell [check-in]                  a soft bell (BELL_S long); check-in: the shorter,
+                                     distinct chime of a partner check-in
     breathe N [say IN | OUT]         N breath cycles (inhale, then exhale); optional words
                                      spoken at the start of every inhale / exhale
     breathe fill [say IN | OUT]      breath cycles in whatever time the block has free
@@ -13,6 +15,11 @@ One cue a line; blank lines and lines starting with '#' are ignored.
     hold SECONDS [countdown]         a timed hold, breathing; with countdown the voice
                                      counts down the last seconds ("ten more seconds",
                                      "three", "two", "one")
+
+A breathe or hold cue may end with `with LINE || LINE ...`: lines of company, spoken
+at even steps through it so that no stretch of it goes without words for long (the
+compiler decides how many it needs, taking them in order and starting over if it needs
+more); a breathe cue takes either breath words or company lines, not both.
 
 The template loader tags each template line with its origin (file:line) after an
 ORIGIN_MARK, so a cue that is malformed or does not fit can name where it came from.
@@ -45,6 +52,7 @@ class SegmentCue(Cue):
 @dataclass(frozen=True)
 class Say(Cue):
     text: str
+    after_s: float = 0.0  # extra quiet after the words (an instruction: time to do it)
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,7 @@ class Pause(Cue):
 
 @dataclass(frozen=True)
 class Bell(Cue):
-    pass
+    variant: str | None = None  # None: the block bell; "check-in": the partner check-in chime
 
 
 @dataclass(frozen=True)
@@ -65,6 +73,7 @@ class Breathe(Cue):
     until_s: float | None = None
     inhale_text: str | None = None
     exhale_text: str | None = None
+    company: tuple[str, ...] = ()
 
     @property
     def flexible(self) -> bool:
@@ -75,6 +84,11 @@ class Breathe(Cue):
 class Hold(Cue):
     seconds: float
     countdown: bool = False
+    company: tuple[str, ...] = ()
+
+
+INSTRUCTION_PAUSE_S = 1.0  # after a `do` line: time to follow it before the next words
+BELL_VARIANTS = ("check-in",)
 
 
 def parse_clock(value: str) -> float:
@@ -113,16 +127,16 @@ def _parse_line(body: str, origin: str) -> Cue:
     try:
         if word == "segment":
             return _segment(rest, origin)
-        if word == "say":
+        if word in ("say", "do"):
             if not rest:
-                raise ValueError("'say' needs the words to speak")
-            return Say(origin, rest)
+                raise ValueError(f"'{word}' needs the words to speak")
+            return Say(origin, rest, INSTRUCTION_PAUSE_S if word == "do" else 0.0)
         if word == "pause":
             return Pause(origin, _positive(rest, "pause"))
         if word == "bell":
-            if rest:
-                raise ValueError("'bell' takes nothing after it")
-            return Bell(origin)
+            if rest and rest not in BELL_VARIANTS:
+                raise ValueError(f"'bell' takes nothing, or one of: {', '.join(BELL_VARIANTS)}")
+            return Bell(origin, rest or None)
         if word == "breathe":
             return _breathe(rest, origin)
         if word == "hold":
@@ -131,8 +145,21 @@ def _parse_line(body: str, origin: str) -> Cue:
         raise CueError(f"{origin}: {exc} (in cue: {body!r})") from exc
     raise CueError(
         f"{origin}: unknown cue {word!r}; a cue starts with one of: "
-        f"segment, say, pause, bell, breathe, hold (in cue: {body!r})"
+        f"segment, say, do, pause, bell, breathe, hold (in cue: {body!r})"
     )
+
+
+def _company(rest: str) -> tuple[str, tuple[str, ...]]:
+    """Split 'HEAD with LINE || LINE' into HEAD and the lines."""
+    head, sep, lines = rest.partition(" with ")
+    if not sep:
+        if rest.startswith("with "):
+            raise ValueError("'with' lines come after the count or seconds")
+        return rest, ()
+    company = tuple(line.strip() for line in lines.split("||"))
+    if not all(company):
+        raise ValueError("'with' needs lines separated by '||', none of them empty")
+    return head, company
 
 
 def _positive(value: str, what: str) -> float:
@@ -157,7 +184,10 @@ def _segment(rest: str, origin: str) -> SegmentCue:
 
 
 def _breathe(rest: str, origin: str) -> Breathe:
+    rest, company = _company(rest)
     head, sep, words = rest.partition(" say ")
+    if sep and company:
+        raise ValueError("a breathe cue takes breath words ('say') or company ('with'), not both")
     if not sep and rest.startswith("say "):
         raise ValueError("'breathe' needs a count, 'fill' or 'until M:SS' before 'say'")
     inhale_text = exhale_text = None
@@ -168,19 +198,22 @@ def _breathe(rest: str, origin: str) -> Breathe:
         inhale_text, exhale_text = inhale.strip() or None, exhale.strip() or None
     head = head.strip()
     if head == "fill":
-        return Breathe(origin, inhale_text=inhale_text, exhale_text=exhale_text)
+        return Breathe(origin, None, None, inhale_text, exhale_text, company)
     if head.startswith("until "):
         until_s = parse_clock(head[len("until ") :])
-        return Breathe(origin, until_s=until_s, inhale_text=inhale_text, exhale_text=exhale_text)
+        return Breathe(origin, None, until_s, inhale_text, exhale_text, company)
     if not head.isdigit() or int(head) < 1:
         raise ValueError(
             f"'breathe' needs a whole number of cycles, 'fill' or 'until M:SS', got {head!r}"
         )
-    return Breathe(origin, cycles=int(head), inhale_text=inhale_text, exhale_text=exhale_text)
+    return Breathe(origin, int(head), None, inhale_text, exhale_text, company)
 
 
 def _hold(rest: str, origin: str) -> Hold:
-    seconds_text, _, flag = rest.partition(" ")
+    rest, company = _company(rest)
+    seconds_text, _, flag = rest.strip().partition(" ")
     if flag not in ("", "countdown"):
         raise ValueError(f"'hold' takes seconds and optionally 'countdown', got {flag!r}")
-    return Hold(origin, _positive(seconds_text, "hold"), countdown=flag == "countdown")
+    return Hold(
+        origin, _positive(seconds_text, "hold"), countdown=flag == "countdown", company=company
+    )

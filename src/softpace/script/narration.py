@@ -1,7 +1,10 @@
 """Plan stage -> narration script: render the session template, parse its cues, compile.
 
 The one entry point other steps use is `build_timeline`; `script_text` gives the raw
-cue text (handy for tests and for template authors).
+cue text (handy for tests and for template authors). What a session says is shaped by
+`SessionOptions`: the pace of the breath, the variant, the symptom modifiers (declared
+in the plan's troubleshooting table), the day (which phrasings and hip openers), and how
+many easy practices the user has had at this stage (how far each plan range has grown).
 """
 
 from __future__ import annotations
@@ -9,57 +12,85 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
+from itertools import combinations
 from pathlib import Path
+from typing import Any
 
 from softpace.errors import OptionError
 from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
 from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
-from softpace.script.environment import make_environment, render_template
+from softpace.script.environment import make_environment, render_template, spoken_number
+from softpace.script.phrasing import RULE, RULE_IN_HOLD, Phrasebook, day_seed
 from softpace.timeline import Timeline
 
 MIN_BREATH_S = 2.0
 MAX_BREATH_S = 10.0
+# Breath words are spoken only when each phase leaves room for a few calm words.
+BREATH_WORDS_MIN_PHASE_S = 3.5
+# The speaking rate assumed for voice-free estimates: espeak at the "calm" profile's set
+# 135 words per minute measures about 146 on the audio (issue 11's review).
+ASSUMED_VOICE_WPM = 146.0
+# How finely each grown range moves: whole seconds of holds in fives, blocks in half minutes.
+_STEP = {"hold_s": 5.0, "settle_s": 5.0, "check_in_s": 5.0, "distance_m": 5.0, "warm_up_s": 60.0}
+_WHOLE = frozenset({"repeats", "sets"})
+_BLOCK_STEP_S = 30.0
+# Exposure steps a sore body skips in full; the blocks that grow instead ("more hip
+# openers and warmth").
+# Next-day soreness: "decrease time/size; add hip openers and warmth". How far along its
+# range each of these blocks goes while sore; the exposure step shrinks to SORE_STEP_MAX_S,
+# so the session as a whole is shorter than a standard one at the start of the stage.
+_SORE_FRACTION = {"hip-openers": 1.0, "warmth-and-lubrication": 0.25}
+SORE_STEP_MAX_S = 120.0
 
 
 @dataclass(frozen=True)
 class SessionOptions:
-    """What shapes one session besides the stage: pace, length, and symptom modifiers."""
+    """What shapes one session besides the stage.
+
+    day: seeds the choice of phrasings and the hip-opener pair (None: first phrasing, the
+    plan's default pair). easy_practices: easy practices already logged at this stage;
+    each plan range grows from its low end toward the top as they accumulate (the short
+    variant stays at the low end). hip_openers: the ids of the chosen poses (None: rotate
+    pairs by day).
+    """
 
     inhale_s: float = 4.0
     exhale_s: float = 6.0
     variant: Variant = Variant.STANDARD
     modifiers: frozenset[str] = field(default_factory=frozenset)
     template_dirs: tuple[Path, ...] = ()
-    day: date | None = None  # seeds phrasings and the hip-opener rotation; None: no rotation
-    easy_practices: int = 0  # easy practices already logged at this stage
-    hip_openers: tuple[str, ...] | None = None  # the two chosen poses; None: rotate by day
+    day: date | None = None
+    easy_practices: int = 0
+    hip_openers: tuple[str, ...] | None = None
 
     def __post_init__(self) -> None:
         check_breath_s("inhale", self.inhale_s)
         check_breath_s("exhale", self.exhale_s)
+        if self.easy_practices < 0:
+            raise OptionError(f"easy practices cannot be negative, got {self.easy_practices}")
 
     def for_symptoms(self, modifiers: frozenset[str] | set[str]) -> SessionOptions:
-        """These options adapted to recent symptoms (the plan's troubleshooting ids).
+        """These options adapted to recent symptoms (ids of the plan's troubleshooting table).
 
-        Burning slows the breath; the rest change what the templates say (see
-        templates/*.j2 and `exhale_prompt`). The variant is the caller's to choose.
+        What each changes is declared in the plan (a slower breath, the shorter session)
+        and in the templates' branch for its id; the variant stays the caller's choice.
         """
-        options = replace(self, modifiers=frozenset(modifiers))
-        if "burning" in modifiers:
-            options = replace(
-                options,
-                inhale_s=min(MAX_BREATH_S, round(self.inhale_s * SLOWER_BREATH_FACTOR, 2)),
-                exhale_s=min(MAX_BREATH_S, round(self.exhale_s * SLOWER_BREATH_FACTOR, 2)),
-            )
-        return options
+        return replace(self, modifiers=frozenset(modifiers))
 
-    @property
-    def exhale_prompt(self) -> str | None:
-        """Automatic clench: a hum or sigh cue on every exhale that has no words of its own."""
-        if "clench" not in self.modifiers:
-            return None
-        return CLENCH_PROMPT if self.exhale_s >= BREATH_WORDS_MIN_PHASE_S else CLENCH_PROMPT_QUICK
+    def paced(self, plan: Plan) -> SessionOptions:
+        """The breath after the modifiers' breath factors (burning: a slower breath)."""
+        factor = 1.0
+        for modifier in plan.troubleshooting:
+            if modifier.id in self.modifiers:
+                factor = max(factor, modifier.breath_factor)
+        if factor == 1.0:
+            return self
+        return replace(
+            self,
+            inhale_s=min(MAX_BREATH_S, round(self.inhale_s * factor, 2)),
+            exhale_s=min(MAX_BREATH_S, round(self.exhale_s * factor, 2)),
+        )
 
 
 def check_breath_s(name: str, seconds: float) -> None:
@@ -70,21 +101,19 @@ def check_breath_s(name: str, seconds: float) -> None:
         )
 
 
-# Breath words are spoken only when each phase leaves room for a few calm words.
-BREATH_WORDS_MIN_PHASE_S = 3.5
-SLOWER_BREATH_FACTOR = 1.25  # burning at the entrance: a slower breath
-CLENCH_PROMPT = "Hum, or sigh."
-CLENCH_PROMPT_QUICK = "Sigh."
-# Next-day soreness: "more hip openers and warmth", so these keep their full length.
-LONGER_WHEN_SORE = frozenset({"hip-openers", "warmth-and-lubrication"})
+def growth(plan: Plan, stage: Stage, options: SessionOptions) -> float:
+    """How far along each range this session is: 0 at the low end, 1 at the top."""
+    if options.variant is Variant.SHORT:
+        return 0.0
+    return min(1.0, options.easy_practices / max(1, plan.easy_needed(stage) - 1))
 
 
 @dataclass(frozen=True)
 class Block:
-    """An exercise as the templates see it, with its length for this session."""
+    """An exercise as the templates see it, with its length and ranges for this session."""
 
     exercise: Exercise
-    variant: Variant
+    fraction: float  # 0: the low end of every range, 1: the top
     duration_s: float
 
     @property
@@ -96,20 +125,41 @@ class Block:
         span = getattr(self.exercise, name)
         if not isinstance(span, Span):
             raise ValueError(f"exercise {self.exercise.id!r} has no range {name!r} in the plan")
-        return span.pick(self.variant)
+        value = span.at(self.fraction)
+        if name in _WHOLE:
+            return float(round(value))
+        step = _STEP.get(name)
+        if step is None:
+            return value
+        return min(span.high, max(span.low, round(value / step) * step))
+
+
+def _block_s(exercise: Exercise, fraction: float) -> float:
+    minutes = exercise.minutes
+    value = round(minutes.at(fraction) * 60 / _BLOCK_STEP_S) * _BLOCK_STEP_S
+    return min(minutes.high * 60, max(minutes.low * 60, value))
 
 
 def session_blocks(plan: Plan, stage: Stage, options: SessionOptions) -> tuple[Block, ...]:
-    """The stage's exercises with this session's lengths."""
+    """The stage's exercises with this session's lengths.
+
+    Soreness: every block at the low end, except more hip openers and warmth, and the
+    exposure steps at most SORE_STEP_MAX_S (no full exposure while sore).
+    """
+    fraction = growth(plan, stage, options)
     sore = "soreness" in options.modifiers
 
-    def variant_of(ex: Exercise) -> Variant:
-        return Variant.STANDARD if sore and ex.id in LONGER_WHEN_SORE else options.variant
+    def fraction_of(ex: Exercise) -> float:
+        if sore:
+            return _SORE_FRACTION.get(ex.id, 0.0)
+        return fraction
 
-    return tuple(
-        Block(ex, variant_of(ex), ex.duration_s(variant_of(ex)))
-        for ex in plan.stage_exercises(stage)
-    )
+    def length_s(ex: Exercise) -> float:
+        if sore and ex.kind == "step":
+            return min(SORE_STEP_MAX_S, _block_s(ex, 0.0))
+        return _block_s(ex, fraction_of(ex))
+
+    return tuple(Block(ex, fraction_of(ex), length_s(ex)) for ex in plan.stage_exercises(stage))
 
 
 def session_length_s(plan: Plan, stage: Stage, options: SessionOptions) -> float:
@@ -118,7 +168,38 @@ def session_length_s(plan: Plan, stage: Stage, options: SessionOptions) -> float
     return plan.opening_s + blocks + plan.close_s
 
 
-def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
+def chosen_options(exercise: Exercise, options: SessionOptions) -> tuple[str, ...]:
+    """Which of an exercise's options (hip-opener poses) this session uses.
+
+    Soreness: all of them. A choice in the options: exactly `choose` known, distinct ids.
+    Otherwise the pairs rotate by day (no day: the plan's default choice).
+    """
+    ids = tuple(o.id for o in exercise.options)
+    if not ids:
+        return ()
+    if "soreness" in options.modifiers:
+        return ids
+    choose = exercise.choose or len(ids)
+    if options.hip_openers is not None:
+        picked = tuple(options.hip_openers)
+        if len(set(picked)) != choose or not set(picked) <= set(ids):
+            raise OptionError(
+                f"hip openers must name {choose} different poses of: {', '.join(ids)}; "
+                f"got {', '.join(picked) or 'none'}"
+            )
+        return tuple(i for i in ids if i in picked)
+    if options.day is None:
+        return exercise.default_choice
+    pairs = list(combinations(ids, choose))
+    return pairs[day_seed(options.day) % len(pairs)]
+
+
+def first_exposure(blocks: Sequence[Block]) -> str | None:
+    """The id of the first desensitization step: where the first touch happens."""
+    return next((b.id for b in blocks if b.exercise.kind == "step"), None)
+
+
+def _context(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook) -> dict[str, Any]:
     blocks = session_blocks(plan, stage, options)
     cycle_s = options.inhale_s + options.exhale_s
 
@@ -128,12 +209,22 @@ def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
             return ""
         return f"say {inhale} | {exhale}"
 
-    def fit_sets(wanted: float, reps: int, block_s: float, spare_s: float = 40.0) -> int:
-        """The plan's sets, or fewer (at least one) when a slow pace would not fit them."""
-        room = int((block_s - spare_s) // (reps * cycle_s + cycle_s))
+    def fit_sets(wanted: float, reps: int, block_s: float, spare_s: float, rest_s: float) -> int:
+        """The plan's sets, or fewer (at least one) when a slow pace would not fit them:
+        each set takes `reps` breaths and a rest, and `spare_s` goes to the words around."""
+        room = int((block_s - spare_s + rest_s) // (reps * cycle_s + rest_s))
         return max(1, min(int(wanted), room))
 
-    context = {
+    rule = plan.comfort_rule
+    top = spoken_number(rule.max_discomfort)
+    fields = {
+        "top": top,
+        "Top": top[:1].upper() + top[1:],
+        "max": spoken_number(rule.scale_max),
+        "low": rule.low_anchor,
+        "high": rule.high_anchor,
+    }
+    return {
         "plan": plan,
         "stage": stage,
         "blocks": blocks,
@@ -142,15 +233,49 @@ def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
         "modifiers": sorted(options.modifiers),
         "inhale_s": options.inhale_s,
         "exhale_s": options.exhale_s,
-        "max_discomfort": plan.comfort_rule.max_discomfort,
+        "cycle_s": cycle_s,
+        "max_discomfort": rule.max_discomfort,
+        "scale_max": rule.scale_max,
+        "low_anchor": rule.low_anchor,
+        "high_anchor": rule.high_anchor,
+        "red_flags": [_sentence(f.spoken) for f in plan.red_flags if f.spoken],
+        "rule": lambda: book.vary("rule", *(line.format(**fields) for line in RULE)),
+        "rule_in_hold": lambda: book.vary(
+            "rule-in-hold", *(line.format(**fields) for line in RULE_IN_HOLD)
+        ),
+        "referral": plan.referral,
         "opening_s": plan.opening_s,
         "close_s": plan.close_s,
         "is_first_stage": stage.number == 1,
+        "first_sessions": stage.number == 1 and options.easy_practices < plan.easy_needed(stage),
+        "exposure": first_exposure(blocks) is not None,
+        "first_touch": first_exposure(blocks),
+        "has_dilator": "dilator" in stage.exercises,
+        "chosen": lambda block: chosen_options(block.exercise, options),
         "breath_words": breath_words,
         "fit_sets": fit_sets,
+        "vary": book.vary,
+        "company": book.company,
     }
+
+
+def script_text(plan: Plan, stage: Stage, options: SessionOptions) -> str:
+    return _render(plan, stage, options.paced(plan), Phrasebook(options.day))
+
+
+def _render(plan: Plan, stage: Stage, options: SessionOptions, book: Phrasebook) -> str:
     env = make_environment(options.template_dirs)
-    return render_template(env, "session.j2", context)
+    return render_template(env, "session.j2", _context(plan, stage, options, book))
+
+
+def cue_phrasings(plan: Plan, stage: Stage, options: SessionOptions) -> dict[str, int]:
+    """How many phrasings each recurring cue of this session has (key -> count)."""
+    paced = options.paced(plan)
+    book = Phrasebook(options.day)
+    _render(plan, stage, paced, book)
+    if "clench" in paced.modifiers:
+        book.exhale_prompts(paced.exhale_s < BREATH_WORDS_MIN_PHASE_S)
+    return dict(sorted(book.sizes.items()))
 
 
 def build_timeline(
@@ -159,19 +284,26 @@ def build_timeline(
     options: SessionOptions,
     measure: Measure,
 ) -> Timeline:
-    cues = parse_cues(script_text(plan, stage, options), source="session.j2")
+    paced = options.paced(plan)
+    book = Phrasebook(options.day)
+    cues = parse_cues(_render(plan, stage, paced, book), source="session.j2")
+    prompts = None
+    if "clench" in paced.modifiers:
+        prompts = book.exhale_prompts(paced.exhale_s < BREATH_WORDS_MIN_PHASE_S)
     return compile_timeline(
         cues,
         measure,
         stage=stage.id,
         title=stage.title,
-        inhale_s=options.inhale_s,
-        exhale_s=options.exhale_s,
-        exhale_prompt=options.exhale_prompt,
+        inhale_s=paced.inhale_s,
+        exhale_s=paced.exhale_s,
+        exhale_prompts=prompts,
     )
 
 
-def estimate_measure(words_per_minute: float = 135.0, sample_rate_hz: int = 44_100) -> Measure:
+def estimate_measure(
+    words_per_minute: float = ASSUMED_VOICE_WPM, sample_rate_hz: int = 44_100
+) -> Measure:
     """A voice-free speech length estimate (for golden tests and quick checks)."""
 
     def measure(text: str) -> int:
@@ -182,12 +314,21 @@ def estimate_measure(words_per_minute: float = 135.0, sample_rate_hz: int = 44_1
 
 
 __all__: Sequence[str] = [
+    "ASSUMED_VOICE_WPM",
     "Block",
     "SessionOptions",
     "build_timeline",
     "check_breath_s",
+    "chosen_options",
+    "cue_phrasings",
     "estimate_measure",
+    "growth",
     "script_text",
     "session_blocks",
     "session_length_s",
 ]
+
+
+def _sentence(words: str) -> str:
+    """'a fever' -> 'A fever.': a plan phrase said as a sentence of its own."""
+    return words[:1].upper() + words[1:].rstrip(".") + "."

@@ -44,7 +44,7 @@ def format_script(timeline: Timeline) -> str:
         elif event.kind == "hold":
             lines.append(f"{at}  [{event.text}]")
         elif event.kind == "bell":
-            lines.append(f"{at}  (bell)")
+            lines.append(f"{at}  ({'check-in chime' if event.text == 'check-in' else 'bell'})")
     flush()
     lines.append(f"\n{format_mmss(timeline.duration_s)}  end")
     return "\n".join(lines) + "\n"

@@ -94,3 +94,17 @@ def test_any_bytes_are_a_timeline_or_one_clear_error(tmp_path_factory, data: byt
 def test_a_missing_file_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="no timeline .*softpace render gone"):
         read_timeline(tmp_path / "gone.timeline.json")
+
+
+def test_nothing_else_parses_timeline_files() -> None:
+    """read_timeline is the one reader: no other module loads JSON or calls from_json_dict."""
+    import softpace
+
+    root = Path(softpace.__file__).parent
+    readers = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "timeline.py"
+        and any(s in path.read_text("utf-8") for s in ("json.load", "from_json_dict("))
+    }
+    assert readers == set()

@@ -410,12 +410,7 @@ def test_tracebacks_pending_in_other_owners_files(
     check_no_traceback(fuzz_home, filled, tmp_path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="structure: cli main() should set stdout errors=surrogateescape (a path or a "
-    "--home that is not UTF-8 is echoed: UnicodeEncodeError under a strict UTF-8 locale)",
-)
-def test_a_strict_utf8_terminal_shows_non_utf8_names_pending(tmp_path: Path) -> None:
+def test_a_strict_utf8_terminal_shows_non_utf8_names(tmp_path: Path) -> None:
     home = os.fsencode(tmp_path) + b"/home-\xff"
     result = subprocess.run(
         [sys.executable, "-m", "softpace", "--home", home, "settings"],

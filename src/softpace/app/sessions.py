@@ -117,9 +117,18 @@ def voice_for(ctx: AppContext, name: str | None = None) -> Voice:
 
 
 def session_options(
-    ctx: AppContext, choices: Choices | None = None, *, short: bool = False, day: date | None = None
+    ctx: AppContext,
+    choices: Choices | None = None,
+    *,
+    short: bool = False,
+    day: date | None = None,
+    easy_practices: int = 0,
 ) -> SessionOptions:
-    """The SessionOptions for these choices over the user's settings (`short` forces it)."""
+    """The SessionOptions for these choices over the user's settings (`short` forces it).
+
+    `day` picks the day's phrasings and hip-opener pair; `easy_practices` (at this stage)
+    grows holds and repeats from the low end of each plan range.
+    """
     c = choices or Choices()
     s = ctx.settings
     hip = c.hip_openers if c.hip_openers is not None else s.hip_openers
@@ -128,6 +137,7 @@ def session_options(
         exhale_s=_pick(c.exhale_s, s.exhale_s),
         variant=Variant.SHORT if short or _pick(c.short, s.short) else Variant.STANDARD,
         day=day,
+        easy_practices=easy_practices,
         hip_openers=None if hip is None else check_hip_openers(ctx.plan, hip),
     )
     if c.symptoms:
@@ -201,7 +211,9 @@ def plan_today(
         )
     stage = ctx.plan.stage(decision.stage)
     short = decision.variant is Variant.SHORT
-    options = session_options(ctx, choices, short=short, day=day).for_symptoms(decision.modifiers)
+    options = session_options(
+        ctx, choices, short=short, day=day, easy_practices=decision.easy_practices_at_stage
+    ).for_symptoms(decision.modifiers)
     return TodaySession(
         as_of=day,
         decision=decision,

@@ -6,6 +6,7 @@ that use them, so `softpace --help` stays quick.
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,11 @@ for _command in (
 
 
 def main() -> None:
+    # File names that are not UTF-8 reach Python as lone surrogates; echoing them back
+    # must give the same bytes, not a UnicodeEncodeError under a strict UTF-8 locale.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
     cli(prog_name="softpace")
 
 

@@ -116,7 +116,23 @@ def list_profiles(user_dir: Path | None = None) -> ProfileList:
             profiles[name] = parse_profile(name, _read(entry, source), source)
         except VoiceError as exc:
             problems.append(str(exc))
-    return ProfileList(profiles, tuple(problems))
+    try:
+        from softpace.voice import packs
+
+        for pack in packs.all_packs(user_dir):
+            if pack.name not in sources:
+                profiles[pack.name] = _pack_profile(pack, user_dir)
+    except VoiceError as exc:
+        problems.append(str(exc))
+    return ProfileList(dict(sorted(profiles.items())), tuple(problems))
+
+
+def _pack_profile(pack: Any, user_dir: Path | None) -> VoiceProfile:
+    from softpace.voice.recorded import pack_profile
+
+    if pack.fallback == pack.name:
+        raise VoiceError(f"{pack.folder}: the pack's fallback cannot be the pack itself")
+    return pack_profile(pack, get_profile(pack.fallback, user_dir))
 
 
 def get_profile(name: str, user_dir: Path | None = None) -> VoiceProfile:
@@ -129,6 +145,11 @@ def get_profile(name: str, user_dir: Path | None = None) -> VoiceProfile:
         entry = shipped[name]
         source = f"voices/{entry.name}"
         return parse_profile(name, _read(entry, source), source)
+    from softpace.voice import packs
+
+    pack = packs.find_pack(name, user_dir)
+    if pack is not None:
+        return _pack_profile(pack, user_dir)
     known = sorted({*shipped, *user})
     raise VoiceError(
         f"unknown voice {name!r}; available voices: {', '.join(known)} (see `softpace voices`)"

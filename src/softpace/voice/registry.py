@@ -18,6 +18,7 @@ _BUILT_IN = {
     "espeak": "softpace.voice.pyttsx3_engine:KIND",
     "hibari": "softpace.voice.hibari_engine:KIND",
     "piper": "softpace.voice.piper_engine:KIND",
+    "recorded": "softpace.voice.recorded:KIND",
 }
 ALIASES = {"pyttsx3": "espeak"}  # profiles written before the registry said "pyttsx3"
 

@@ -15,6 +15,7 @@ import json
 import multiprocessing
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -98,7 +99,7 @@ class Speaker:
         except SoftpaceError as exc:
             raise type(exc)(f"{self.profile.source}: {exc}") from exc
         self.synthesized += 1
-        samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
+        samples = session_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
         if len(samples) == 0:
             raise SpeechEngineError(
                 f"{self.profile.source}: the {self.profile.engine} engine gave only silence "
@@ -111,6 +112,16 @@ class Speaker:
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))
+
+
+def session_speech(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    """Engine samples (int16 scale) -> the session's processed int16 speech: resampled
+    (polyphase for any ratio), trimmed, brought to the speech loudness, peaks limited."""
+    from softpace.voice.resample import to_rate
+
+    if from_hz != to_hz and to_hz % from_hz:
+        samples, from_hz = to_rate(samples.astype(np.float32), from_hz, to_hz), to_hz
+    return prepare_speech(samples, from_hz, to_hz)
 
 
 def write_clip(path: Path, samples: np.ndarray) -> None:
@@ -180,7 +191,17 @@ def open_speaker(
     cache_dir: Path | None,
     sample_rate_hz: int = SESSION_RATE_HZ,
     fallback: bool = True,
-) -> Speaker:
-    """A Speaker for `profile` (or its fallback), its engine opened through the registry."""
+) -> Any:
+    """A Speaker for `profile` (or its fallback), its engine opened through the registry;
+    for a recorded pack, a RecordedSpeaker over a Speaker of the pack's fallback voice."""
     profile = usable_profile(profile, fallback)
-    return Speaker(registry.engine(profile.engine), profile, cache_dir, sample_rate_hz)
+    if profile.engine == "recorded":
+        from softpace.voice.recorded import RecordedSpeaker
+
+        spare = open_speaker(profile.settings.fallback, cache_dir, sample_rate_hz, fallback)
+        return RecordedSpeaker(profile, spare, cache_dir, sample_rate_hz)
+    try:
+        engine = registry.engine(profile.engine)
+    except SoftpaceError as exc:
+        raise type(exc)(f"{profile.source}: {exc}") from exc
+    return Speaker(engine, profile, cache_dir, sample_rate_hz)

@@ -49,6 +49,22 @@ def _offline_model(voice: str) -> str:
         ) from exc
 
 
+def _bundled(locations: object, voice: str) -> bool:
+    """True when `voice` ships inside the installed hibari package, file present."""
+    import json
+    from pathlib import Path
+
+    for folder in list(locations or []):  # type: ignore[call-overload]
+        assets = Path(folder) / "assets"
+        try:
+            info = json.loads((assets / "voices.json").read_text("utf-8")).get(voice, {})
+        except (OSError, ValueError):
+            continue
+        if info.get("bundled") and (assets / str(info.get("file"))).is_file():
+            return True
+    return False
+
+
 class HibariEngine:
     name = "hibari"
 
@@ -118,8 +134,11 @@ class HibariKind:
         )
 
     def problem(self, settings: HibariSettings) -> str | None:
-        if find_spec("hibari") is None or find_spec("onnxruntime") is None:
+        spec = find_spec("hibari")
+        if spec is None or find_spec("onnxruntime") is None:
             return "hibari-tts is not installed (pip install hibari-tts==0.2.1)"
+        if _bundled(spec.submodule_search_locations, settings.voice):
+            return None  # checked without importing hibari (listing stays light)
         try:
             _offline_model(settings.voice)
         except VoiceError as exc:

@@ -163,6 +163,14 @@ class PiperKind:
         return LICENCE_JOE if settings.model == JOE else LICENCE_PIPER
 
     def open(self) -> PiperEngine:
+        from softpace.voice import espeak_runtime
+
+        if espeak_runtime.loaded():
+            # Piper carries its own libespeak-ng; two copies in one process crash it
+            raise SpeechEngineError(
+                "piper cannot start in a process that already speaks with espeak; "
+                "use one of them per run"
+            )
         return PiperEngine()
 
 

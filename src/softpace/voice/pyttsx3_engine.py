@@ -276,6 +276,12 @@ class EspeakKind:
         return LICENCE
 
     def open(self) -> Pyttsx3Engine:
+        if "piper.espeakbridge" in sys.modules:
+            # Piper carries its own libespeak-ng; two copies in one process crash it
+            raise SpeechEngineError(
+                "espeak cannot start in a process that already speaks with piper; "
+                "use one of them per run"
+            )
         return Pyttsx3Engine.shared()
 
 

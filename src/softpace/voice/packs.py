@@ -28,9 +28,9 @@ PACK_FILE = "pack.toml"
 PROCESS_VERSION = 1
 
 # Tone: energy 2-6 kHz relative to 150-1000 Hz, in dB. TARGET_TILT_DB is hibari's "heart"
-# over the session lines (measured with tone_tilt_db); recordings are moved towards it
+# over the preview passage (measured with tone_tilt_db); recordings are moved towards it
 # by at most MAX_TONE_DB, so a dull or boomy microphone sits beside the neural voice.
-TARGET_TILT_DB = -17.0
+TARGET_TILT_DB = -14.0
 MAX_TONE_DB = 6.0
 SHELF_HZ = 1500.0
 RUMBLE_HZ = (60.0, 100.0)  # removed below the first, kept above the second
@@ -39,7 +39,8 @@ RUMBLE_HZ = (60.0, 100.0)  # removed below the first, kept above the second
 CLIP_LEVEL = 0.999
 CLIPPED_FRACTION = 0.0005
 QUIET_LUFS = -40.0
-SILENT_DBFS = -50.0
+SILENT_DBFS = -50.0  # a recording whose peak is below this is silent
+TRIM_FLOOR_DBFS = -70.0
 FRAME_S = 0.01
 TRIM_ABOVE_FLOOR_DB = 14.0
 TRIM_MARGIN_S = 0.05
@@ -122,7 +123,11 @@ def ffmpeg() -> str:
 
 def read_audio(path: Path) -> tuple[np.ndarray, int]:
     """Mono float32 samples in [-1, 1] and the file's sample rate."""
-    from pydub import AudioSegment
+    import warnings
+
+    with warnings.catch_warnings():  # pydub warns at import when no ffmpeg is on PATH:
+        warnings.simplefilter("ignore", RuntimeWarning)  # softpace brings its own
+        from pydub import AudioSegment
 
     try:
         if path.suffix.lower() == ".wav":
@@ -201,7 +206,7 @@ def trim(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
     """Leading and trailing silence cut against the recording's own noise floor."""
     levels = _frame_db(samples, sample_rate_hz)
     floor = float(np.percentile(levels, 10))
-    threshold = max(floor + TRIM_ABOVE_FLOOR_DB, float(levels.max()) - 45.0, SILENT_DBFS)
+    threshold = max(floor + TRIM_ABOVE_FLOOR_DB, float(levels.max()) - 45.0, TRIM_FLOOR_DBFS)
     loud = np.flatnonzero(levels > threshold)
     if len(loud) == 0:
         return samples[:0]
@@ -215,10 +220,15 @@ def prepare_recording(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarr
     from softpace.voice.resample import to_rate
     from softpace.voice.speaker import session_speech
 
+    from softpace.audio.dsp import SPEECH_LUFS, db_to_gain
+    from softpace.audio.loudness import clip_loudness_lufs
+
     x = to_rate(samples, from_hz, to_hz)
     x = trim(match_tone(x, to_hz), to_hz)
     if len(x) == 0:
         return np.zeros(0, np.int16)
+    # to speech level first, so the engines' fixed -45 dBFS edge trim sees a voice
+    x = x * db_to_gain(SPEECH_LUFS - clip_loudness_lufs(x, to_hz))
     return session_speech(x * 32768.0, to_hz, to_hz)
 
 

@@ -217,11 +217,10 @@ def trim(samples: np.ndarray, sample_rate_hz: int) -> np.ndarray:
 
 def prepare_recording(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     """A recording -> session-rate int16 speech, like every synthesized line."""
-    from softpace.voice.resample import to_rate
-    from softpace.voice.speaker import session_speech
-
     from softpace.audio.dsp import SPEECH_LUFS, db_to_gain
     from softpace.audio.loudness import clip_loudness_lufs
+    from softpace.voice.resample import to_rate
+    from softpace.voice.speaker import session_speech
 
     x = to_rate(samples, from_hz, to_hz)
     x = trim(match_tone(x, to_hz), to_hz)

@@ -34,9 +34,20 @@ def _cache(obj: Any) -> Path:
     type=click.Path(dir_okay=False, path_type=Path),
     help="With --preview: the WAV file to write (default: preview-NAME.wav).",
 )
+@click.option(
+    "--engine",
+    "engine_name",
+    metavar="ENGINE",
+    help="List this engine's installed voices instead (ids for a profile's 'voice').",
+)
 @click.pass_context
 def voices(
-    ctx: click.Context, as_json: bool, preview_name: str | None, play: bool, out: Path | None
+    ctx: click.Context,
+    as_json: bool,
+    preview_name: str | None,
+    play: bool,
+    out: Path | None,
+    engine_name: str | None,
 ) -> None:
     """List voice profiles: engine, gender, accent, installed, licence.
 
@@ -44,9 +55,13 @@ def voices(
 
         softpace voices
         softpace voices --preview espeak-calm --play
+        softpace voices --engine espeak
         softpace render --all --voice espeak-warm
     """
     if ctx.invoked_subcommand is not None:
+        return
+    if engine_name is not None:
+        _engine_voices(engine_name, as_json)
         return
     if preview_name is not None:
         _preview(ctx.obj, preview_name, play, out)
@@ -72,6 +87,18 @@ def voices(
                 click.echo(f"  {'':<16} ({row.problem})")
     for problem in found.problems:
         click.echo(f"skipped: {problem}", err=True)
+
+
+def _engine_voices(name: str, as_json: bool) -> None:
+    from softpace.voice import registry
+
+    found = registry.engine(name).voices()
+    if as_json:
+        click.echo(json.dumps([{"id": v.id, "name": v.name} for v in found], indent=2))
+        return
+    click.echo(f"Voices of the {registry.canonical(name)} engine ({len(found)}):")
+    for v in found:
+        click.echo(f"  {v.id:<24} {v.name}")
 
 
 def _preview(obj: Any, name: str, play: bool, out: Path | None) -> None:

@@ -11,7 +11,7 @@ Lexicon entries reach hibari as its inline phonemes: [word](/phonemes/).
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import metadata
 from importlib.util import find_spec
@@ -49,12 +49,12 @@ def _offline_model(voice: str) -> str:
         ) from exc
 
 
-def _bundled(locations: object, voice: str) -> bool:
+def _bundled(locations: Iterable[str] | None, voice: str) -> bool:
     """True when `voice` ships inside the installed hibari package, file present."""
     import json
     from pathlib import Path
 
-    for folder in list(locations or []):  # type: ignore[call-overload]
+    for folder in locations or []:
         assets = Path(folder) / "assets"
         try:
             info = json.loads((assets / "voices.json").read_text("utf-8")).get(voice, {})

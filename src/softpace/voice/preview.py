@@ -16,12 +16,11 @@ from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import SESSION_RATE_HZ, open_speaker
 
 PASSAGE = (
-    "Settle into a comfortable position, and let your eyes close.",
     "Breathe in slowly through your nose, and let your belly soften.",
     "As you breathe out, let your jaw and your pelvic floor release together.",
-    "There is no hurry. You can pause or stop at any time.",
+    "There is no hurry; you can pause or stop at any time.",
 )
-GAP_S = 1.0
+GAP_S = 1.2
 PLAYERS = (
     ("paplay",),
     ("aplay", "-q"),

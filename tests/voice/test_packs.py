@@ -198,3 +198,37 @@ def test_trimming_follows_the_recordings_own_noise_floor():
     take = np.concatenate([room, voice + room[:22_050], room])
     kept = packs.trim(take, 44_100)
     assert 0.5 <= len(kept) / 44_100 <= 0.62
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("suffix", [".flac", ".m4a", ".mp3", ".wav"])
+def test_every_recording_format_reads_back_as_the_same_voice(tmp_path, suffix):
+    """FLAC and M4A (AAC) made with the ffmpeg of the imageio-ffmpeg wheel, read through
+    softpace's reader: the same sound, at the file's own rate."""
+    import subprocess
+
+    t = np.arange(RATE) / RATE
+    voice = (0.3 * np.sin(2 * np.pi * 220 * t) * (1 + np.sin(2 * np.pi * 3 * t)) / 2).astype(
+        np.float32
+    )
+    source = tmp_path / "source.wav"
+    write_wav(source, voice)
+    target = tmp_path / f"take{suffix}"
+    if suffix == ".wav":
+        target = source
+    else:
+        subprocess.run([packs.ffmpeg(), "-v", "error", "-i", str(source), str(target)], check=True)
+    samples, rate = packs.read_audio(target)
+    assert rate == RATE
+    assert abs(len(samples) - len(voice)) < 0.05 * RATE  # codec padding at most
+    level = 20 * np.log10(np.sqrt(np.mean(samples**2)) / np.sqrt(np.mean(voice**2)))
+    assert abs(level) < 0.5
+
+
+def test_an_unreadable_recording_is_one_line_naming_the_file(tmp_path):
+    bad = tmp_path / "0bc1476135.mp3"
+    bad.write_bytes(b"ID3 not really an mp3")
+    from softpace.errors import VoiceError
+
+    with pytest.raises(VoiceError, match=r"0bc1476135\.mp3: cannot read this recording"):
+        packs.read_audio(bad)

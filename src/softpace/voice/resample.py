@@ -16,7 +16,6 @@ import numpy as np
 ZERO_CROSSINGS = 16  # filter half-length, in zero crossings of the lower rate's sinc
 ROLLOFF = 0.94  # pass band edge as a fraction of the lower Nyquist frequency
 KAISER_BETA = 8.6  # about 80 dB of stop-band attenuation
-CHUNK_N = 1 << 15
 
 
 def to_rate(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
@@ -47,15 +46,19 @@ def _table(up: int, down: int) -> tuple[np.ndarray, int]:
 
 
 def polyphase(x: np.ndarray, up: int, down: int) -> np.ndarray:
+    """Output n reads 2K inputs from floor(n * down / up) - K + 1 with the taps of its
+    phase. Outputs n, n + up, n + 2 up, ... share a phase and step `down` inputs apart,
+    so each phase is one strided matrix-vector product."""
     taps, half = _table(up, down)
     n_out = (len(x) * up) // down
     padded = np.concatenate([np.zeros(half, np.float32), x, np.zeros(half + 1, np.float32)])
-    offsets = np.arange(-half + 1, half + 1) + half
     out = np.empty(n_out, np.float32)
-    for lo in range(0, n_out, CHUNK_N):
-        n = np.arange(lo, min(n_out, lo + CHUNK_N), dtype=np.int64)
-        base = (n * down) // up
-        phase = (n * down) % up
-        window = padded[base[:, None] + offsets[None, :]]
-        out[lo : lo + len(n)] = np.einsum("ij,ij->i", window, taps[phase])
+    step = padded.strides[0]
+    for first in range(min(up, n_out)):
+        count = len(range(first, n_out, up))
+        start = (first * down) // up + 1
+        rows = np.lib.stride_tricks.as_strided(
+            padded[start:], shape=(count, 2 * half), strides=(down * step, step), writeable=False
+        )
+        out[first::up] = rows @ taps[(first * down) % up]
     return out

@@ -10,8 +10,7 @@ the renders that use it.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
@@ -34,7 +33,6 @@ class VoiceProfile:
     source: str  # the file it came from, for messages
     gender: str = ""
     accent: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

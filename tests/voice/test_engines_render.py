@@ -17,9 +17,8 @@ pytestmark = pytest.mark.slow
 
 PROFILES = {
     "espeak-calm": "pyttsx3",
-    "espeak-british": "pyttsx3",
     "piper-joe": "piper",
-}  # calm (hibari) renders every stage at full length in tests/test_render.py
+}  # one profile per engine; calm (hibari) renders every stage in tests/test_render.py
 
 
 def softpace(*args: str) -> subprocess.CompletedProcess[str]:

@@ -38,9 +38,8 @@ from softpace.plan.model import Plan, Span
 from softpace.render import render_session, session_timeline
 from softpace.script.narration import SessionOptions
 from softpace.timeline import Timeline
-from softpace.voice.engine import get_engine
 from softpace.voice.profiles import get_profile
-from softpace.voice.speaker import Speaker
+from softpace.voice.speaker import open_speaker
 
 
 def timed(func):  # type: ignore[no-untyped-def]
@@ -52,6 +51,7 @@ def timed(func):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", help="stage id (default: the longest session)")
+    parser.add_argument("--voice", default="calm", help="voice profile (default: calm)")
     parser.add_argument("--skip-pydub", action="store_true", help="leave out (d)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the RSS runs")
     parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
@@ -66,24 +66,25 @@ def main() -> None:
     elif args.memory_child:
         memory_child(args.memory_child)
     else:
-        bench_render(args.stage, not args.skip_pydub, not args.skip_memory)
+        bench_render(args.stage, not args.skip_pydub, not args.skip_memory, args.voice)
 
 
-def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
+def bench_render(
+    stage_id: str | None, with_pydub: bool, with_memory: bool, voice: str = "calm"
+) -> None:
     peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)} if with_memory else {}
     plan = load_plan()
     stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
-    engine = get_engine("pyttsx3")
-    profile = get_profile("calm")
+    profile = get_profile(voice)
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        cold_speaker = Speaker(engine, profile, work / "cache")
+        cold_speaker = open_speaker(profile, work / "cache")
         cold_s, result = timed(
             lambda: render_session(plan, stage, options, cold_speaker, work / "out")
         )
-        warm_speaker = Speaker(engine, profile, work / "cache")
+        warm_speaker = open_speaker(profile, work / "cache")
         warm_s, warm = timed(
             lambda: render_session(plan, stage, options, warm_speaker, work / "out")
         )
@@ -177,7 +178,7 @@ def long_plan(minutes: float) -> tuple[Plan, str]:
 
 def memory_child(minutes: float) -> None:
     plan, stage_id = long_plan(minutes)
-    speaker = Speaker(get_engine("pyttsx3"), get_profile("calm"), None)
+    speaker = open_speaker(get_profile("calm"), None)
     with tempfile.TemporaryDirectory() as tmp:
         result = render_session(plan, plan.stage(stage_id), MEMORY_OPTIONS, speaker, Path(tmp))
     print(f"{result.duration_s / 60:.1f} {peak_rss_mb():.1f}")

@@ -37,9 +37,10 @@ class FakeEngine:
     def voices(self) -> list[EngineVoice]:
         return [EngineVoice("gmw/en-us", "English (America)"), EngineVoice("gmw/en", "English")]
 
-    def synthesize(
-        self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
-    ) -> RawClip:
+    def identity(self, settings: object) -> tuple[str, ...]:
+        return ("fake", repr(settings))
+
+    def synthesize(self, text: str, settings: object) -> RawClip:
         self.calls.append(text)
         n = int(len(text) * FAKE_S_PER_CHAR * FAKE_RATE_HZ)
         rng = np.random.default_rng(zlib.crc32(text.encode()))
@@ -47,7 +48,7 @@ class FakeEngine:
         voiced = np.sin(2 * np.pi * 140 * t) * (0.6 + 0.4 * np.sin(2 * np.pi * 4 * t))
         signal = 0.5 * voiced + 0.1 * rng.standard_normal(n)
         pad = np.zeros(int(0.1 * FAKE_RATE_HZ))
-        samples = np.concatenate([pad, signal, pad]) * 0.7 * volume
+        samples = np.concatenate([pad, signal, pad]) * 0.7
         return RawClip((samples * 32767).astype(np.int16), FAKE_RATE_HZ)
 
 

@@ -32,7 +32,7 @@ CASES = [
     (("export", "{tmp}/phone", "--from", "{tmp}/empty"), EXIT_FAILURE),
     (("serve", "--from", "{tmp}/empty", "--host", "127.0.0.1"), EXIT_FAILURE),
     (("serve", "--port", "99999"), EXIT_USAGE),
-    (("voices", "--json", "--no-engine-voices"), EXIT_OK),
+    (("voices", "--json"), EXIT_OK),
     (("voices", "--bogus"), EXIT_USAGE),
     (("log", "--during", "1"), EXIT_OK),
     (("log", "--during", "11"), EXIT_USAGE),

@@ -36,11 +36,11 @@ def run(tmp_path: Path):
 
 
 @pytest.fixture
-def fake_voice(monkeypatch: pytest.MonkeyPatch, fake_engine):
-    import softpace.voice.engine as engine_module
+def fake_voice(fake_engine):
+    from softpace.voice import registry
 
-    monkeypatch.setattr(engine_module, "get_engine", lambda name: fake_engine)
-    return fake_engine
+    with registry.substitute(fake_engine):
+        yield fake_engine
 
 
 def status_json(run, *extra: str) -> dict:

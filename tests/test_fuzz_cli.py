@@ -42,9 +42,6 @@ TODAY = date.today()
 # of the random draws until those fixes are merged, and each is checked below as a strict
 # expected failure: once fixed it fails as XPASS, and its line here is removed.
 PENDING_ELSEWHERE = {
-    "home-voice-inf": "16.14 (voice): voice/profiles.py int(inf) -> OverflowError",
-    "home-voice-latin1": "16.14 (voice): a non-UTF-8 profile -> UnicodeDecodeError",
-    "home-voice-folder": "16.14 (voice): a folder named x.toml -> IsADirectoryError",
     "timeline": "16.8 (speed): audio/verify.py _breath np.convolve -> 'a cannot be empty'",
 }
 
@@ -390,9 +387,9 @@ def test_inputs_that_gave_tracebacks(fuzz_home: Path, tmp_path: Path, args: list
     ("key", "args"),
     [
         ("plan-nan-scale", ["--plan", "{plan-nan-scale}", "stages"]),
-        ("home-voice-inf", ["--home", "{home-voice-inf}", "voices", "--no-engine-voices"]),
-        ("home-voice-latin1", ["--home", "{home-voice-latin1}", "voices", "--no-engine-voices"]),
-        ("home-voice-folder", ["--home", "{home-voice-folder}", "voices", "--no-engine-voices"]),
+        ("home-voice-inf", ["--home", "{home-voice-inf}", "voices", "--json"]),
+        ("home-voice-latin1", ["--home", "{home-voice-latin1}", "voices", "--json"]),
+        ("home-voice-folder", ["--home", "{home-voice-folder}", "voices", "--json"]),
         ("timeline", ["verify", "{mp3}", "--timeline", "{timeline}"]),
     ],
 )

@@ -86,9 +86,7 @@ def test_whichever_command_creates_the_home_makes_it_0700(
         assert mode(path) == 0o600, path
 
 
-@pytest.mark.parametrize(
-    "args", [("status",), ("history",), ("stages",), ("voices", "--no-engine-voices")]
-)
+@pytest.mark.parametrize("args", [("status",), ("history",), ("stages",), ("voices", "--json")])
 def test_reading_commands_create_no_home(tmp_path: Path, args: tuple[str, ...]) -> None:
     home = tmp_path / "home"
     result = CliRunner().invoke(cli, ["--home", str(home), *args])

@@ -99,9 +99,10 @@ class Voice:
     cache_dir: Path | None
 
     def speaker(self) -> Speaker:
-        from softpace.voice.engine import get_engine
+        from softpace.voice.speaker import open_speaker
 
-        return Speaker(get_engine(self.profile.engine), self.profile, self.cache_dir)
+        speaker: Speaker = open_speaker(self.profile, self.cache_dir)
+        return speaker
 
 
 def render_all(

@@ -3,9 +3,11 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
+from softpace.errors import SpeechEngineError
 from softpace.voice.profiles import get_profile
-from softpace.voice.speaker import Speaker
+from softpace.voice.speaker import Speaker, read_clip
 
 
 def test_clips_are_at_the_session_rate_and_trimmed(fake_speaker):
@@ -30,19 +32,89 @@ def test_a_second_render_synthesizes_nothing(fake_engine, tmp_path):
     assert all(np.array_equal(a, b) for a, b in zip(clips, again, strict=True))
 
 
-def test_cache_key_follows_voice_settings(fake_engine, tmp_path):
+def test_cache_key_follows_engine_settings(fake_engine, tmp_path):
     profile = get_profile("calm")
     Speaker(fake_engine, profile, tmp_path / "c").clip("hello")
-    slower = Speaker(fake_engine, replace(profile, rate_wpm=100), tmp_path / "c")
-    slower.clip("hello")
-    assert slower.synthesized == 1
+    slower = replace(profile, settings=replace(profile.settings, speed=0.6))
+    other = Speaker(fake_engine, slower, tmp_path / "c")
+    other.clip("hello")
+    assert other.synthesized == 1
 
 
-def test_a_damaged_cache_entry_is_remade(fake_engine, tmp_path):
+def test_the_engine_receives_the_lexicon_form(fake_engine, tmp_path):
+    hibari = Speaker(fake_engine, get_profile("calm"), tmp_path / "c")
+    hibari.clip("Reverse Kegels, 2 cm.")
+    espeak = Speaker(fake_engine, get_profile("espeak-calm"), tmp_path / "c")
+    espeak.clip("Reverse Kegels, 2 cm.")
+    assert fake_engine.calls == [
+        "Reverse [Kegels](/kˈiɡᵊlz/), 2 centimetres.",
+        "Reverse [[k'i:g@lz]], 2 centimetres.",
+    ]
+
+
+def _damage_every_clip(folder, damage):
+    paths = list(folder.rglob("*.clip"))
+    assert paths
+    for path in paths:
+        path.write_bytes(damage(path.read_bytes()))
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",  # empty: once gave "Aborted!"
+        lambda data: b"not numpy",
+        lambda data: data[:-7] + b"\x7f" * 7,  # random bytes in the samples: a loud burst
+        lambda data: data[:40] + bytes(reversed(data[40:])),
+        lambda data: data[: len(data) // 2],  # truncated
+    ],
+)
+def test_a_damaged_cache_entry_is_detected_and_remade(fake_engine, tmp_path, damage):
     profile = get_profile("calm")
-    Speaker(fake_engine, profile, tmp_path / "c").clip("hello")
-    for path in (tmp_path / "c").rglob("*.npy"):
-        path.write_bytes(b"not numpy")
+    first = Speaker(fake_engine, profile, tmp_path / "c").clip("hello there")
+    _damage_every_clip(tmp_path / "c", damage)
+    for path in (tmp_path / "c").rglob("*.clip"):
+        assert read_clip(path) is None
     again = Speaker(fake_engine, profile, tmp_path / "c")
-    assert len(again.clip("hello")) > 0
+    assert np.array_equal(again.clip("hello there"), first)
     assert again.synthesized == 1
+    third = Speaker(fake_engine, profile, tmp_path / "c")  # the repaired entry is good
+    third.clip("hello there")
+    assert third.synthesized == 0
+
+
+def test_a_clip_of_the_wrong_shape_is_remade(fake_engine, tmp_path):
+    from softpace.voice.speaker import write_clip
+
+    profile = get_profile("calm")
+    Speaker(fake_engine, profile, tmp_path / "c").clip("hello")
+    (path,) = (tmp_path / "c").rglob("*.clip")
+    write_clip(path, np.zeros((2, 3), np.int16))
+    assert read_clip(path) is None
+
+
+def test_a_read_only_cache_does_not_stop_speech(fake_engine, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        speaker = Speaker(fake_engine, get_profile("calm"), folder / "cache")
+        assert len(speaker.clip("hello")) > 0
+    finally:
+        folder.chmod(0o700)
+
+
+def test_engine_errors_name_the_profile_file(tmp_path):
+    class Failing:
+        name = "failing"
+
+        def identity(self, settings):
+            return ("failing",)
+
+        def synthesize(self, text, settings):
+            raise SpeechEngineError("the model fell over")
+
+    (tmp_path / "mine.toml").write_text('engine = "hibari"\n')
+    speaker = Speaker(Failing(), get_profile("mine", tmp_path), None)
+    with pytest.raises(SpeechEngineError, match=r"mine\.toml: the model fell over"):
+        speaker.clip("hello")

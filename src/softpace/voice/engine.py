@@ -1,12 +1,17 @@
-"""The speech engine interface: text + voice profile -> a mono clip of 16-bit samples.
+"""The speech engine interface: text + engine settings -> a mono clip of 16-bit samples.
 
-Engines are adapters (pyttsx3 is the default); tests swap in a fake.
+Two layers, so listing and validating profiles never loads a model:
+- an `EngineKind` (cheap, registered by name in `registry`) parses a profile's settings,
+  says whether the engine can run here, names its licence, and opens the engine;
+- a `SpeechEngine` (opened on demand, once per process) synthesizes and reads phonemes.
+Tests register a fake kind (or substitute a fake engine) through the registry.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -31,25 +36,54 @@ class RawClip:
 
 
 class SpeechEngine(Protocol):
+    """A loaded engine. `settings` is the frozen settings object its kind parsed."""
+
     name: str
 
     def voices(self) -> list[EngineVoice]: ...
 
-    def synthesize(
-        self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
-    ) -> RawClip:
-        """Speak `text`; raises VoiceError for an unknown voice, SpeechEngineError on failure."""
+    def identity(self, settings: Any) -> tuple[str, ...]:
+        """What makes its audio what it is besides the text (model, version, settings):
+        part of the speech cache key."""
+        ...
+
+    def synthesize(self, text: str, settings: Any) -> RawClip:
+        """Speak `text` (already passed through the lexicon); raises VoiceError for a
+        setting the engine cannot use, SpeechEngineError on failure."""
         ...
 
 
-Request = tuple[str, str, int, int, float]  # text, voice, rate_wpm, pitch, volume
+class PhonemeReader(Protocol):
+    """Engines that can say which phonemes they will speak (for the lexicon test)."""
+
+    def phonemes(self, text: str, settings: Any) -> str: ...
+
+
+class EngineKind(Protocol):
+    """What the registry holds for each engine name; all of it cheap (no model loaded)."""
+
+    name: str
+    lexicon: str  # which column of the pronunciation lexicon this engine reads
+
+    def parse_settings(self, table: Mapping[str, Any], source: str) -> Any:
+        """The engine's settings from a profile's keys; VoiceError naming `source` if bad."""
+        ...
+
+    def settings_keys(self) -> frozenset[str]: ...
+
+    def problem(self, settings: Any) -> str | None:
+        """None when the engine can run here with these settings, else why not (one line)."""
+        ...
+
+    def licence(self, settings: Any) -> str: ...
+
+    def open(self) -> SpeechEngine:
+        """The engine itself, made once per process; loading may be deferred to first use."""
+        ...
 
 
 def get_engine(name: str) -> SpeechEngine:
-    from softpace.errors import VoiceError
+    """The engine registered under `name` (kept for callers that predate the registry)."""
+    from softpace.voice import registry
 
-    if name == "pyttsx3":
-        from softpace.voice.pyttsx3_engine import Pyttsx3Engine
-
-        return Pyttsx3Engine.shared()
-    raise VoiceError(f"unknown speech engine {name!r}; softpace supports: pyttsx3")
+    return registry.engine(name)

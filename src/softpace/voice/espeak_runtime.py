@@ -34,3 +34,8 @@ def prepare() -> str:
     ctypes.CDLL(str(versioned), mode=ctypes.RTLD_GLOBAL)
     _prepared = "bundled"
     return _prepared
+
+
+def loaded() -> bool:
+    """True once this process has loaded libespeak-ng (bundled or the system's)."""
+    return _prepared is not None

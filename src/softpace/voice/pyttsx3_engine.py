@@ -15,6 +15,10 @@ in order and espeak_Synth returns only when every sample has been handed to our
 callback. No thread, no file, nothing printed, one complete clip per call; a voice
 espeak does not know is an error. Elsewhere (macOS, Windows) pyttsx3's engine runs as
 documented, one utterance per runAndWait, stdout silenced, the WAV awaited until whole.
+
+Registered as the `espeak` engine (profiles written as "pyttsx3" still work): the
+fallback voice and the one fast tests use. Lexicon entries reach espeak as its own
+phoneme input, [[...]] in Kirshenbaum-like mnemonics.
 """
 
 from __future__ import annotations
@@ -26,17 +30,31 @@ import sys
 import tempfile
 import time
 import wave
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 import numpy as np
 
 from softpace.errors import SpeechEngineError, VoiceError
-from softpace.voice.engine import EngineVoice, RawClip, Request
+from softpace.voice import fields
+from softpace.voice.engine import EngineVoice, RawClip
 
 FILE_WAIT_S = 10.0
 USE_ESPEAK_BINDING = sys.platform.startswith("linux")
+LICENCE = "GPL-3.0 (espeak-ng)"
+
+
+@dataclass(frozen=True)
+class EspeakSettings:
+    voice: str = "gmw/en-us"  # an espeak voice id; variants as "gmw/en-us+f3"
+    rate_wpm: int = 135
+    pitch: int = 50  # 0-100, 50 is neutral
+    volume: float = 1.0  # above 0, at most 1
+
+
+Request = tuple[str, EspeakSettings]
 
 
 @contextlib.contextmanager
@@ -90,21 +108,43 @@ class _SyncEspeak:
             )
         return found
 
-    def speak(self, request: Request) -> RawClip:
-        text, voice, rate_wpm, pitch, volume = request
+    def _set(self, settings: EspeakSettings) -> None:
         lib = self.lib
-        if lib.SetVoiceByName(voice.encode("utf-8")) != 0:
-            raise VoiceError(f"espeak-ng could not load the voice {voice!r}")
-        lib.SetParameter(lib.RATE, int(rate_wpm), 0)
-        lib.SetParameter(lib.PITCH, int(pitch), 0)
-        lib.SetParameter(lib.VOLUME, round(float(volume) * 100), 0)
+        if lib.SetVoiceByName(settings.voice.encode("utf-8")) != 0:
+            raise VoiceError(f"espeak-ng could not load the voice {settings.voice!r}")
+        lib.SetParameter(lib.RATE, int(settings.rate_wpm), 0)
+        lib.SetParameter(lib.PITCH, int(settings.pitch), 0)
+        lib.SetParameter(lib.VOLUME, round(float(settings.volume) * 100), 0)
+
+    def speak(self, request: Request) -> RawClip:
+        text, settings = request
+        lib = self.lib
+        self._set(settings)
         self._chunks = []
         with _quiet_stdout():
-            lib.Synth(text.encode("utf-8"), flags=lib.ENDPAUSE | lib.CHARS_UTF8)
+            # PHONEMES: [[...]] from the lexicon is read as espeak's phoneme input
+            lib.Synth(text.encode("utf-8"), flags=lib.ENDPAUSE | lib.CHARS_UTF8 | lib.PHONEMES)
         data = b"".join(self._chunks)
         if not data:
             raise SpeechEngineError(f"the speech engine produced no audio for {text[:60]!r}")
         return RawClip(np.frombuffer(data, dtype=np.int16).copy(), self.sample_rate_hz)
+
+    def phonemes(self, text: str, settings: EspeakSettings) -> str:
+        """espeak's own phoneme mnemonics for `text`, [[...]] input honoured."""
+        lib = self.lib
+        self._set(settings)
+        with _quiet_stdout():
+            # espeak keeps the phoneme-input option from the last Synth call: set it
+            lib.Synth(b" ", flags=lib.CHARS_UTF8 | lib.PHONEMES)
+        to_phonemes = lib.dll.espeak_TextToPhonemes
+        to_phonemes.restype = ctypes.c_char_p
+        to_phonemes.argtypes = [ctypes.POINTER(ctypes.c_char_p), ctypes.c_int, ctypes.c_int]
+        buffer = ctypes.c_char_p(text.encode("utf-8"))
+        pointer = ctypes.pointer(buffer)
+        out = []
+        while pointer.contents.value:
+            out.append((to_phonemes(pointer, lib.CHARS_UTF8, 0) or b"").decode("utf-8"))
+        return " ".join(part.strip() for part in out if part.strip())
 
 
 class _Pyttsx3Files:
@@ -125,14 +165,14 @@ class _Pyttsx3Files:
         ]
 
     def speak(self, request: Request) -> RawClip:
-        text, voice, rate_wpm, _pitch, volume = request
+        text, settings = request
         self.counter += 1
         path = self.workdir / f"u{self.counter}.wav"
         try:
             with _quiet_stdout():
-                self.engine.setProperty("voice", voice)
-                self.engine.setProperty("rate", int(rate_wpm))
-                self.engine.setProperty("volume", float(volume))
+                self.engine.setProperty("voice", settings.voice)
+                self.engine.setProperty("rate", int(settings.rate_wpm))
+                self.engine.setProperty("volume", float(settings.volume))
                 self.engine.save_to_file(text, str(path))
                 self.engine.runAndWait()
             return _read_complete_wav(path, text)
@@ -142,7 +182,7 @@ class _Pyttsx3Files:
 
 
 class Pyttsx3Engine:
-    name = "pyttsx3"
+    name = "espeak"
     _shared: ClassVar[Pyttsx3Engine | None] = None
 
     def __init__(self) -> None:
@@ -187,11 +227,65 @@ class Pyttsx3Engine:
                 f"{', '.join(english) or 'none'} (`softpace voices` lists them all)"
             )
 
-    def synthesize(
-        self, text: str, voice: str, rate_wpm: int, pitch: int, volume: float
-    ) -> RawClip:
-        self.check_voice(voice)
-        return self._backend.speak((text, voice, rate_wpm, pitch, volume))
+    def identity(self, settings: EspeakSettings) -> tuple[str, ...]:
+        return ("espeak-ng", _espeak_version(self.espeak_source), repr(settings))
+
+    def synthesize(self, text: str, settings: EspeakSettings) -> RawClip:
+        self.check_voice(settings.voice)
+        return self._backend.speak((text, settings))
+
+    def phonemes(self, text: str, settings: EspeakSettings) -> str:
+        if not isinstance(self._backend, _SyncEspeak):
+            raise SpeechEngineError("espeak phonemes are read only through libespeak-ng (Linux)")
+        self.check_voice(settings.voice)
+        return self._backend.phonemes(text, settings)
+
+
+def _espeak_version(source: str) -> str:
+    from importlib import metadata
+
+    try:
+        return f"espeakng-loader {metadata.version('espeakng-loader')}"
+    except metadata.PackageNotFoundError:
+        return source
+
+
+class EspeakKind:
+    """The `espeak` engine's registry entry: settings, licence, availability."""
+
+    name = "espeak"
+    lexicon = "espeak"
+
+    def settings_keys(self) -> frozenset[str]:
+        return frozenset({"voice", "rate_wpm", "pitch", "volume"})
+
+    def parse_settings(self, table: Mapping[str, object], source: str) -> EspeakSettings:
+        return EspeakSettings(
+            voice=fields.text(table, "voice", EspeakSettings.voice, source),
+            rate_wpm=int(fields.number(table, "rate_wpm", 135, 80, 400, source, integer=True)),
+            pitch=int(fields.number(table, "pitch", 50, 0, 100, source, integer=True)),
+            volume=fields.number(table, "volume", 1.0, 0.01, 1.0, source),
+        )
+
+    def problem(self, settings: EspeakSettings) -> str | None:
+        from importlib.util import find_spec
+
+        return None if find_spec("pyttsx3") else "pyttsx3 is not installed"
+
+    def licence(self, settings: EspeakSettings) -> str:
+        return LICENCE
+
+    def open(self) -> Pyttsx3Engine:
+        if "piper.espeakbridge" in sys.modules:
+            # Piper carries its own libespeak-ng; two copies in one process crash it
+            raise SpeechEngineError(
+                "espeak cannot start in a process that already speaks with piper; "
+                "use one of them per run"
+            )
+        return Pyttsx3Engine.shared()
+
+
+KIND = EspeakKind()
 
 
 def _read_complete_wav(path: Path, text: str) -> RawClip:

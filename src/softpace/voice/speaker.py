@@ -1,26 +1,34 @@
-"""Speech clips for a session: engine + profile + a content-addressed cache.
+"""Speech clips for a session: engine + profile + lexicon + a checked, content-addressed cache.
 
-A clip is cached under a hash of the text, the voice settings, the engine and the
-processing version, as processed float-ready int16 at the session rate; a second render
-of the same words synthesizes nothing.
+A clip is cached under a hash of the text as the engine receives it (after the
+lexicon), the engine's identity (engine, model and version, settings), the processing
+version and the session rate, as processed int16 at the session rate; a second render of
+the same words synthesizes nothing. Each cache file carries a SHA-256 of its contents,
+checked on every read: a damaged, empty or misshapen clip is made again, never mixed in.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
+import io
 import json
-import os
-import tempfile
+import multiprocessing
+import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from softpace.audio.dsp import SPEECH_CEILING_DBTP, SPEECH_LUFS, prepare_speech
+from softpace.errors import SoftpaceError, SpeechEngineError, VoiceError
+from softpace.voice import lexicon, registry
 from softpace.voice.engine import SpeechEngine
-from softpace.voice.profiles import VoiceProfile
+from softpace.voice.profiles import FALLBACK_PROFILE, VoiceProfile, get_profile
 
-CACHE_VERSION = 2  # 2: lines are loudness-normalized and peak-limited
+CACHE_VERSION = 3  # 3: engine identity in the key, lexicon applied, checksummed files
+SESSION_RATE_HZ = 44_100
+_MAGIC = b"SOFTPACE-CLIP-3\n"
+_DIGEST_N = 32
 
 
 class Speaker:
@@ -29,29 +37,33 @@ class Speaker:
         engine: SpeechEngine,
         profile: VoiceProfile,
         cache_dir: Path | None,
-        sample_rate_hz: int = 44_100,
+        sample_rate_hz: int = SESSION_RATE_HZ,
+        words: lexicon.Lexicon | None = None,
     ) -> None:
         self.engine = engine
         self.profile = profile
         self.cache_dir = cache_dir
         self.sample_rate_hz = sample_rate_hz
+        self.lexicon = words if words is not None else lexicon.shipped()
         self._memo: dict[str, np.ndarray] = {}
+        self._identity: tuple[str, ...] | None = None
         self.synthesized = 0  # how many clips the engine made (not from cache)
 
+    def spoken(self, text: str) -> str:
+        """The text as this profile's engine receives it (lexicon applied)."""
+        return self.lexicon.apply(text, self.profile.engine)
+
     def _key(self, text: str) -> str:
-        p = self.profile
+        if self._identity is None:
+            self._identity = tuple(self.engine.identity(self.profile.settings))
         blob = json.dumps(
             [
                 CACHE_VERSION,
-                self.engine.name,
-                p.voice,
-                p.rate_wpm,
-                p.pitch,
-                p.volume,
+                self._identity,
                 self.sample_rate_hz,
                 SPEECH_LUFS,
                 SPEECH_CEILING_DBTP,
-                text,
+                self.spoken(text),
             ],
             ensure_ascii=False,
         )
@@ -61,19 +73,16 @@ class Speaker:
         if self.cache_dir is None:
             return None
         key = self._key(text)
-        return self.cache_dir / "speech" / key[:2] / f"{key}.npy"
+        return self.cache_dir / "speech" / key[:2] / f"{key}.clip"
 
     def _cached(self, text: str) -> np.ndarray | None:
         if text in self._memo:
             return self._memo[text]
         path = self._path(text)
-        if path is None or not path.exists():
+        if path is None:
             return None
-        try:
-            samples = np.load(path, allow_pickle=False)
-        except (OSError, ValueError):
-            return None  # a damaged entry is simply made again
-        return self._remember(text, samples)
+        samples = read_clip(path)
+        return None if samples is None else self._remember(text, samples)
 
     def _remember(self, text: str, samples: np.ndarray) -> np.ndarray:
         samples.setflags(write=False)
@@ -85,27 +94,116 @@ class Speaker:
         cached = self._cached(text)
         if cached is not None:
             return cached
-        p = self.profile
-        raw = self.engine.synthesize(text, p.voice, p.rate_wpm, p.pitch, p.volume)
+        try:
+            raw = self.engine.synthesize(self.spoken(text), self.profile.settings)
+        except SoftpaceError as exc:
+            raise type(exc)(f"{self.profile.source}: {exc}") from exc
         self.synthesized += 1
-        samples = prepare_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
+        samples = session_speech(raw.samples, raw.sample_rate_hz, self.sample_rate_hz)
+        if len(samples) == 0:
+            raise SpeechEngineError(
+                f"{self.profile.source}: the {self.profile.engine} engine gave only silence "
+                f"for {text[:60]!r}"
+            )
         path = self._path(text)
         if path is not None:
-            _save_atomic(path, samples)
+            write_clip(path, samples)
         return self._remember(text, samples)
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))
 
 
-def _save_atomic(path: Path, samples: np.ndarray) -> None:
+def session_speech(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
+    """Engine samples (int16 scale) -> the session's processed int16 speech: resampled
+    (polyphase for any ratio), trimmed, brought to the speech loudness, peaks limited."""
+    from softpace.voice.resample import to_rate
+
+    if from_hz != to_hz and to_hz % from_hz:
+        samples, from_hz = to_rate(samples.astype(np.float32), from_hz, to_hz), to_hz
+    return prepare_speech(samples, from_hz, to_hz)
+
+
+def write_clip(path: Path, samples: np.ndarray) -> None:
+    """Store a clip with its checksum, atomically (fsync before rename)."""
+    from softpace.atomic import write_bytes_atomic
+
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(samples, dtype=np.int16), allow_pickle=False)
+    payload = buffer.getvalue()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".partial")
-        with os.fdopen(fd, "wb") as handle:
-            np.save(handle, samples, allow_pickle=False)
-        os.replace(temp, path)
+        write_bytes_atomic(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+    except (OSError, SoftpaceError):
+        pass  # the cache is an optimisation: a read-only cache must not stop a render
+
+
+def read_clip(path: Path) -> np.ndarray | None:
+    """The clip stored at `path`, or None when it is missing or fails any check."""
+    try:
+        data = path.read_bytes()
     except OSError:
-        # The cache is an optimisation: a read-only cache folder must not stop a render.
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temp)
+        return None
+    head = len(_MAGIC) + _DIGEST_N
+    if len(data) <= head or not data.startswith(_MAGIC):
+        return None
+    payload = data[head:]
+    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : head]:
+        return None
+    try:
+        samples = np.load(io.BytesIO(payload), allow_pickle=False)
+    except (OSError, ValueError):
+        return None
+    if not isinstance(samples, np.ndarray):
+        return None
+    if samples.dtype != np.int16 or samples.ndim != 1 or len(samples) == 0:
+        return None
+    return samples
+
+
+_noticed: set[str] = set()
+
+
+def _notice(line: str) -> None:
+    """One line on stderr, once per process, and not from worker processes (which make
+    the same choice silently)."""
+    if line in _noticed or multiprocessing.parent_process() is not None:
+        return
+    _noticed.add(line)
+    print(f"softpace: {line}", file=sys.stderr)
+
+
+def usable_profile(profile: VoiceProfile, fallback: bool = True) -> VoiceProfile:
+    """`profile`, or the espeak fallback (saying so in one line) when its engine cannot
+    run here. Without `fallback`, an engine that cannot run is a VoiceError."""
+    if registry.substituted():
+        return profile
+    problem = registry.kind(profile.engine).problem(profile.settings)
+    if problem is None:
+        return profile
+    spare = get_profile(FALLBACK_PROFILE)
+    if not fallback or spare.engine == profile.engine:
+        raise VoiceError(f"{profile.source}: {problem}")
+    _notice(f"voice {profile.name!r}: {problem}; speaking with {spare.name!r} instead")
+    return spare
+
+
+def open_speaker(
+    profile: VoiceProfile,
+    cache_dir: Path | None,
+    sample_rate_hz: int = SESSION_RATE_HZ,
+    fallback: bool = True,
+) -> Any:
+    """A Speaker for `profile` (or its fallback), its engine opened through the registry;
+    for a recorded pack, a RecordedSpeaker over a Speaker of the pack's fallback voice."""
+    profile = usable_profile(profile, fallback)
+    if profile.engine == "recorded":
+        from softpace.voice.recorded import RecordedSpeaker
+
+        spare = open_speaker(profile.settings.fallback, cache_dir, sample_rate_hz, fallback)
+        return RecordedSpeaker(profile, spare, cache_dir, sample_rate_hz)
+    try:
+        engine = registry.engine(profile.engine)
+    except SoftpaceError as exc:
+        raise type(exc)(f"{profile.source}: {exc}") from exc
+    return Speaker(engine, profile, cache_dir, sample_rate_hz)

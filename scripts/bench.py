@@ -37,7 +37,7 @@ from softpace.plan import Variant, load_plan
 from softpace.plan.model import Plan, Span
 from softpace.render import render_session, session_timeline
 from softpace.script.narration import SessionOptions
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 from softpace.voice.engine import get_engine
 from softpace.voice.profiles import get_profile
 from softpace.voice.speaker import Speaker
@@ -254,13 +254,13 @@ def bench_progress(days: int) -> None:
 def bench_share() -> None:
     from starlette.testclient import TestClient
 
-    from softpace.audio.tags import tag_bytes
     from softpace.export import server
     from softpace.export.bundle import export_to_folder, export_to_zip
-    from softpace.export.catalog import find_sessions
-    from softpace.export.cover import _draw
-    from softpace.export.labels import label_for
-    from softpace.export.publish import session_tags
+    from softpace.publish.catalog import find_sessions
+    from softpace.publish.cover import _draw
+    from softpace.publish.labels import label_for
+    from softpace.publish.publish import session_tags
+    from softpace.publish.tags import tag_bytes
     from softpace.render import RenderJob, Voice, render_all
 
     plan = load_plan()

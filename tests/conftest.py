@@ -13,8 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from softpace.export.publish import refresh_playlist
 from softpace.plan import Variant, load_plan
+from softpace.publish.publish import refresh_playlist
 from softpace.render import render_session
 from softpace.script.narration import SessionOptions
 from softpace.voice.engine import EngineVoice, RawClip

@@ -17,7 +17,7 @@ from pathlib import Path
 from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
 from softpace.plan.model import Plan, Stage
 from softpace.script.narration import SessionOptions, build_timeline, session_length_s
-from softpace.script.timeline import Timeline, seconds_to_samples
+from softpace.timeline import Timeline, seconds_to_samples
 from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import Speaker
 
@@ -64,10 +64,10 @@ def render_session(
     from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
     from softpace.audio.master import master
     from softpace.audio.mixer import MixSettings
-    from softpace.audio.tags import tag_bytes
-    from softpace.export.catalog import session_paths
-    from softpace.export.labels import label_for
-    from softpace.export.publish import session_tags, sidecar_files, write_files
+    from softpace.publish.catalog import session_paths
+    from softpace.publish.labels import label_for
+    from softpace.publish.publish import session_tags, sidecar_files, write_files
+    from softpace.publish.tags import tag_bytes
 
     ensure_writable_dir(out_dir)
     before = speaker.synthesized
@@ -116,7 +116,7 @@ def render_all(
     by default). The words are synthesized here first, once, so workers only read the
     speech cache: espeak runs in one process and shared lines are made once.
     """
-    from softpace.export.publish import refresh_playlist
+    from softpace.publish.publish import refresh_playlist
 
     workers = min(len(job.stages), workers or os.cpu_count() or 1)
     speaker = voice.speaker()

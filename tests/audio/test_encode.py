@@ -5,7 +5,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3, BitrateMode
 
 from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
-from softpace.audio.tags import SessionTags, tag_bytes
+from softpace.publish.tags import SessionTags, tag_bytes
 from tests.conftest import decode_mp3
 
 SR = 44_100

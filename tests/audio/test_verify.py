@@ -15,7 +15,7 @@ from softpace.audio.verify import find_clicks, verify_samples
 from softpace.cli import cli
 from softpace.script.compiler import compile_timeline
 from softpace.script.cues import parse_cues
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 SR = 44_100
 SCRIPT = (

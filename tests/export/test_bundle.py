@@ -8,10 +8,10 @@ import zipfile
 import pytest
 from mutagen.id3 import ID3
 
-from softpace.audio.tags import split_tag
 from softpace.errors import NothingRenderedError, OutputError
 from softpace.export.bundle import export_to_folder, export_to_zip
-from softpace.export.catalog import find_sessions, rendered_sessions
+from softpace.publish.catalog import find_sessions, rendered_sessions
+from softpace.publish.tags import split_tag
 from tests.conftest import RENDERED_STAGES
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from softpace.errors import CueError
 from softpace.script.compiler import BELL_S, LEAD_IN_S, SPEECH_GAP_S, compile_timeline
 from softpace.script.cues import parse_cues
-from softpace.script.timeline import SAMPLE_RATE_HZ, seconds_to_samples
+from softpace.timeline import SAMPLE_RATE_HZ, seconds_to_samples
 
 SR = SAMPLE_RATE_HZ
 

@@ -20,7 +20,7 @@ import numpy as np
 from softpace.audio.dsp import SPEECH_CEILING_DBTP
 from softpace.audio.loudness import SILENCE_LUFS, LoudnessMeter, gated_lufs, limit_peaks
 from softpace.audio.mixer import MixSettings, mix_blocks, mix_float_blocks
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 TARGET_LUFS = -19.0  # spoken word, mono (the -16 LUFS stereo convention)
 TRUE_PEAK_CEILING_DBTP = -1.5  # the most a decoded session may reach

@@ -17,7 +17,7 @@ import numpy as np
 from softpace.audio.dsp import db_to_gain
 from softpace.audio.tones import TONE_PEAK_DBFS, bell, breath_tone
 from softpace.errors import OptionError
-from softpace.script.timeline import Event, Timeline
+from softpace.timeline import Event, Timeline
 
 BLOCK_S = 4.0
 DUCK_DB = -14.0

@@ -16,18 +16,18 @@ from datetime import datetime
 from pathlib import Path
 
 from softpace.atomic import atomic_update, ensure_writable_dir
-from softpace.audio.tags import retag
-from softpace.export.catalog import SessionFiles
-from softpace.export.labels import Label, label_for
-from softpace.export.publish import (
+from softpace.plan.model import Plan
+from softpace.publish.catalog import SessionFiles
+from softpace.publish.labels import Label, label_for
+from softpace.publish.publish import (
     OutFile,
     playlist_file,
     session_tags,
     sidecar_files,
     write_files,
 )
-from softpace.plan.model import Plan
-from softpace.script.timeline import Timeline
+from softpace.publish.tags import retag
+from softpace.timeline import Timeline
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 

@@ -31,10 +31,10 @@ from xml.etree import ElementTree as ET
 
 from softpace.errors import ShareError, SoftpaceError
 from softpace.export.bundle import ExportedSession, ExportResult, export_to_folder
-from softpace.export.catalog import find_sessions, signature
-from softpace.export.cover import neutral_cover_png
-from softpace.export.labels import DISCREET_ALBUM, PLAYLIST_NAME
 from softpace.plan.model import Plan
+from softpace.publish.catalog import find_sessions, signature
+from softpace.publish.cover import neutral_cover_png
+from softpace.publish.labels import DISCREET_ALBUM, PLAYLIST_NAME
 
 DEFAULT_PORT = 8765
 IDLE_STOP_S = 30 * 60
@@ -271,8 +271,8 @@ def _render_page(share: Share, export: ExportResult, today: Today, nonce: str) -
 
 
 def _card(session: ExportedSession) -> dict[str, Any]:
-    from softpace.export.sidecars import transcript
-    from softpace.script.timeline import format_mmss
+    from softpace.publish.sidecars import transcript
+    from softpace.timeline import format_mmss
 
     label = session.label
     return {

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from softpace.errors import CueError
 from softpace.script.cues import Bell, Breathe, Cue, Hold, Pause, Say, SegmentCue
-from softpace.script.timeline import (
+from softpace.timeline import (
     SAMPLE_RATE_HZ,
     Event,
     Segment,

@@ -15,7 +15,7 @@ from softpace.plan.model import Exercise, Plan, Span, Stage, Variant
 from softpace.script.compiler import Measure, compile_timeline
 from softpace.script.cues import parse_cues
 from softpace.script.environment import make_environment, render_template
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 MIN_BREATH_S = 2.0
 MAX_BREATH_S = 10.0

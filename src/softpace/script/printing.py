@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from softpace.script.timeline import SAMPLE_RATE_HZ, Timeline, format_mmss
+from softpace.timeline import SAMPLE_RATE_HZ, Timeline, format_mmss
 
 
 def format_script(timeline: Timeline) -> str:

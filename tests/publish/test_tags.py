@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from mutagen.id3 import CHAP, ID3, TIT2
 
-from softpace.audio.tags import (
+from softpace.publish.tags import (
     Chapter,
     SessionTags,
     order_chapter_frames,

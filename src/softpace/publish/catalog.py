@@ -10,7 +10,7 @@ from pathlib import Path
 
 from softpace.errors import NothingRenderedError, OutputError
 from softpace.plan.model import Plan, Stage
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 MP3_SUFFIX = ".mp3"
 TIMELINE_SUFFIX = ".timeline.json"

@@ -7,8 +7,8 @@ import io
 import pytest
 from PIL import Image
 
-from softpace.export.cover import COVER_PX, cover_png
-from softpace.export.labels import label_for
+from softpace.publish.cover import COVER_PX, cover_png
+from softpace.publish.labels import label_for
 
 INTIMATE = ("pelvic", "vagin", "insertion", "dilator", "partner", "entrance", "kegel", "floor")
 
@@ -42,7 +42,7 @@ def test_covers_are_square_pngs_and_repeatable(plan, discreet):
     image = Image.open(io.BytesIO(data))
     assert image.format == "PNG" and image.size == (COVER_PX, COVER_PX)
     assert len(data) < 200_000  # small enough to embed in every file
-    from softpace.export import cover
+    from softpace.publish import cover
 
     cover._draw.cache_clear()
     assert cover_png(label) == data

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from softpace.atomic import update_bytes_atomic
-from softpace.audio.tags import SessionTags, timeline_chapters
-from softpace.export import sidecars
-from softpace.export.cover import cover_png
-from softpace.export.labels import PLAYLIST_NAME, Label, label_for
 from softpace.plan.model import Plan
-from softpace.script.timeline import Timeline
+from softpace.publish import sidecars
+from softpace.publish.cover import cover_png
+from softpace.publish.labels import PLAYLIST_NAME, Label, label_for
+from softpace.publish.tags import SessionTags, timeline_chapters
+from softpace.timeline import Timeline
 
 
 @dataclass(frozen=True)
@@ -64,7 +64,7 @@ def write_files(files: Sequence[OutFile], folder: Path) -> list[str]:
 
 def refresh_playlist(plan: Plan, folder: Path) -> None:
     """Rewrite the output folder's playlist to list every session rendered there."""
-    from softpace.export.catalog import rendered_sessions
+    from softpace.publish.catalog import rendered_sessions
 
     sessions = rendered_sessions(plan, folder)
     write_files([playlist_file([(label_for(plan, s.stage), s.timeline) for s in sessions])], folder)

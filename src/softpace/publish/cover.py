@@ -11,7 +11,7 @@ import io
 import textwrap
 from functools import lru_cache
 
-from softpace.export.labels import Label
+from softpace.publish.labels import Label
 
 COVER_PX = 600
 SUPERSAMPLE = 2  # drawn at twice the size, then scaled down, for smooth edges

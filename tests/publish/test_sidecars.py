@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from softpace.export import sidecars
-from softpace.export.labels import label_for
+from softpace.publish import sidecars
+from softpace.publish.labels import label_for
 from softpace.script.narration import SessionOptions, build_timeline, estimate_measure
-from softpace.script.timeline import Event, Timeline
+from softpace.timeline import Event, Timeline
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "sidecars"
 LRC_LINE = re.compile(r"^\[(\d{2,}):(\d{2})\.(\d{2})\](.*)$")

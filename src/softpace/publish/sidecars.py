@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from softpace.export.labels import Label
-from softpace.script.timeline import Event, Timeline
+from softpace.publish.labels import Label
+from softpace.timeline import Event, Timeline
 
 LRC_CLEAR_AFTER_S = 1.0  # clear the words when the next line starts this much later
 

@@ -16,7 +16,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from softpace.script.timeline import Timeline
+from softpace.timeline import Timeline
 
 TOC_ID = "toc"
 GENRE = "Spoken Word"

@@ -1,0 +1,79 @@
+"""The command line: parse, call one library function, print. Errors become one clear line.
+
+Heavy modules (numpy, the speech engine, the encoder) are imported inside the commands
+that use them, so `softpace --help` stays quick.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from softpace import __version__
+from softpace.cli import progress, sessions, share, voices
+from softpace.cli.common import EXIT_PAUSED, AppContext
+from softpace.errors import SoftpaceError
+
+__all__ = ["EXIT_PAUSED", "cli", "main"]
+
+
+class SoftpaceGroup(click.Group):
+    """Turns softpace's own errors into one 'Error: ...' line and exit status 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SoftpaceError as exc:
+            raise click.ClickException(str(exc)) from exc
+
+
+@click.group(cls=SoftpaceGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="softpace")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="SOFTPACE_HOME",
+    help="Folder for softpace's data and cache (default: your user data folder). "
+    "Also SOFTPACE_HOME.",
+)
+@click.option(
+    "--plan",
+    "plan_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Use this plan data file (TOML) instead of the built-in home plan.",
+)
+@click.pass_context
+def cli(ctx: click.Context, home: Path | None, plan_path: Path | None) -> None:
+    """softpace: voice-guided audio sessions for a pelvic-floor down-training home plan.
+
+    Every session keeps the plan's rule: stop or step back when discomfort rises
+    above 2/10. You set the pace.
+    """
+    ctx.obj = AppContext(home=home, plan_path=plan_path)
+
+
+for _command in (
+    sessions.stages,
+    sessions.script,
+    sessions.render,
+    sessions.today,
+    sessions.verify,
+    share.export,
+    share.serve,
+    voices.voices,
+    progress.log,
+    progress.status,
+    progress.history,
+    progress.clear_flags,
+):
+    cli.add_command(_command)
+
+
+def main() -> None:
+    cli(prog_name="softpace")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,4 +1,8 @@
-"""Every error softpace raises on purpose; the CLI turns each into one clear line and exit 1."""
+"""Every error softpace raises on purpose, each with the exit status the CLI gives it.
+
+One rule for every command: 0 ok, 1 a check or runtime failure, 2 bad usage or input,
+3 a safety stop. The CLI prints the message as one line and exits with `exit_code`.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,19 @@ from __future__ import annotations
 class SoftpaceError(Exception):
     """Base class: a problem the user can act on. The message says what and what to do."""
 
+    exit_code = 1  # a runtime failure unless the subclass says the input was wrong
+
 
 class PlanError(SoftpaceError):
     """Raised when a plan data file is malformed or inconsistent (names the file and line)."""
 
+    exit_code = 2
+
 
 class UnknownStageError(SoftpaceError):
     """Raised when a stage id is not in the plan; the message lists the valid ids."""
+
+    exit_code = 2
 
 
 class TemplateError(SoftpaceError):
@@ -26,6 +36,8 @@ class CueError(SoftpaceError):
 class VoiceError(SoftpaceError):
     """Raised when a voice profile is missing or malformed, or the engine cannot use it."""
 
+    exit_code = 2
+
 
 class SpeechEngineError(SoftpaceError):
     """Raised when the speech engine cannot start or fails to produce an utterance."""
@@ -34,6 +46,8 @@ class SpeechEngineError(SoftpaceError):
 class OptionError(SoftpaceError):
     """Raised when an option is out of range (breath pace, output folder, ...)."""
 
+    exit_code = 2
+
 
 class OutputError(SoftpaceError):
     """Raised when an output file cannot be written."""
@@ -41,6 +55,8 @@ class OutputError(SoftpaceError):
 
 class LogEntryError(SoftpaceError):
     """Raised when a comfort-log entry is invalid (a rating outside 0-10, a future date, ...)."""
+
+    exit_code = 2
 
 
 class LogStoreError(SoftpaceError):
@@ -56,3 +72,25 @@ class NothingRenderedError(SoftpaceError):
 
 class ShareError(SoftpaceError):
     """Raised when the LAN share cannot start: the port is taken, the address is not ours."""
+
+
+class SettingsError(SoftpaceError):
+    """Raised when settings.toml (or a value for it) is malformed; names the key and range."""
+
+    exit_code = 2
+
+
+class SafetyStopError(SoftpaceError):
+    """Raised when a red flag pauses exposure practice and the operation needs a session."""
+
+    exit_code = 3
+
+    def __init__(self, message: str, reasons: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.reasons = reasons
+
+
+EXIT_OK = 0
+EXIT_FAILURE = 1  # a check failed (verify) or something went wrong at run time
+EXIT_USAGE = 2  # bad usage or input: the command line, a date, a plan or settings file
+EXIT_SAFETY_STOP = 3  # a red flag: exposure practice is paused until evaluated

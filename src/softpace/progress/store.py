@@ -216,6 +216,48 @@ class ComfortStore:
             id=int(cursor.lastrowid or 0), on=on, note=note, logged_at=datetime.fromisoformat(stamp)
         )
 
+    # -- correcting (the web check-in) ------------------------------------------
+    def correct_practice(self, practice_id: int, entry: PracticeEntry) -> Practice:
+        """Replace a practice's day, stage, rating, dilator and note, and the symptoms and
+        red flags logged with it; its next-day rating (and what came with it) stays."""
+        with self._write() as db:
+            old = db.execute(
+                "SELECT practiced_on FROM practice WHERE id = ?", (practice_id,)
+            ).fetchone()
+            if old is None:
+                raise LogEntryError(f"there is no practice #{practice_id} in the log")
+            db.execute(
+                "UPDATE practice SET practiced_on = ?, stage = ?, during = ?, dilator = ?, "
+                "note = ? WHERE id = ?",
+                (
+                    entry.on.isoformat(),
+                    entry.stage,
+                    entry.during,
+                    entry.dilator,
+                    entry.note,
+                    practice_id,
+                ),
+            )
+            db.execute(
+                "DELETE FROM observation WHERE practice_id = ? AND observed_on = ?",
+                (practice_id, old[0]),
+            )
+            self._observe(db, entry.on, entry.symptoms, entry.red_flags, practice_id, _stamp(None))
+            row = db.execute(
+                f"SELECT {_PRACTICE_COLUMNS} FROM practice WHERE id = ?", (practice_id,)
+            ).fetchone()
+        return _practice(row)
+
+    def delete_entry(self, table: str, entry_id: int) -> None:
+        """Delete one practice (with what was logged with it), observation or evaluation."""
+        if table not in ("practice", "observation", "evaluation"):
+            raise LogEntryError(f"unknown kind of entry {table!r}")
+        with self._write() as db:
+            if table == "practice":
+                db.execute("DELETE FROM observation WHERE practice_id = ?", (entry_id,))
+            if db.execute(f"DELETE FROM {table} WHERE id = ?", (entry_id,)).rowcount == 0:
+                raise LogEntryError(f"there is no {table} #{entry_id} in the log")
+
     @staticmethod
     def _observe(
         db: sqlite3.Connection,

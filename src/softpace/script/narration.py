@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from softpace.errors import OptionError
@@ -30,6 +31,9 @@ class SessionOptions:
     variant: Variant = Variant.STANDARD
     modifiers: frozenset[str] = field(default_factory=frozenset)
     template_dirs: tuple[Path, ...] = ()
+    day: date | None = None  # seeds phrasings and the hip-opener rotation; None: no rotation
+    easy_practices: int = 0  # easy practices already logged at this stage
+    hip_openers: tuple[str, ...] | None = None  # the two chosen poses; None: rotate by day
 
     def __post_init__(self) -> None:
         check_breath_s("inhale", self.inhale_s)

@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from softpace import __version__
-from softpace.cli import progress, sessions, share, voices
+from softpace.cli import app, progress, sessions, share, voices
 from softpace.cli.common import EXIT_PAUSED, AppContext
 from softpace.errors import SoftpaceError
 
@@ -67,6 +67,8 @@ for _command in (
     progress.status,
     progress.history,
     progress.clear_flags,
+    app.app_command,
+    app.reminders,
 ):
     cli.add_command(_command)
 

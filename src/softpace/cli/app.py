@@ -83,7 +83,9 @@ def app_command(ctx: click.Context, no_browser: bool, host: str, port: int, out_
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the calendar file here.",
 )
-@click.option("--practice-at", metavar="HH:MM", help="Practice reminder (default: settings, 20:00).")
+@click.option(
+    "--practice-at", metavar="HH:MM", help="Practice reminder (default: settings, 20:00)."
+)
 @click.option("--checkin-at", metavar="HH:MM", help="Check-in reminder (default: settings, 08:30).")
 @click.option("--discreet/--plain", default=None, help="Wording (default: as in the settings).")
 @click.pass_context

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -50,8 +49,8 @@ def export(
         softpace export ~/Sync/practice --discreet --today-only
         softpace export --zip ~/sessions.zip
     """
-    from softpace.export.bundle import export_to_folder, export_to_zip
     from softpace.publish.catalog import find_sessions
+    from softpace.share.bundle import export_to_folder, export_to_zip
 
     if (dest is None) == (zip_path is None):
         raise click.UsageError("give a folder DEST, or --zip FILE (not both)")
@@ -124,44 +123,26 @@ def serve(
     """
     import segno
 
-    from softpace.export import server
+    from softpace import app as operations
+    from softpace.app.share import ShareRequest
 
-    plan = app.plan()
-    with server.private_folder() as folder:
-        share = server.Share(
-            plan, source_dir, folder, discreet, today=lambda: _today_note(app, plan)
-        )
-        share.current()  # nothing rendered: say so before listening
-        if host is None:
-            host = server.lan_address()
-            if host is None:
-                host = "127.0.0.1"
-                click.echo("No network found: sharing with this computer only.", err=True)
-        sock = server.bind(host, port)
-        token = server.new_token()
-        url = server.share_url(sock, token)
-        click.echo("Open this address on your phone (same Wi-Fi), or scan the code:")
+    ctx = operations.AppContext.load(home=app.home, plan_path=app.plan_path, out_dir=source_dir)
+    request = ShareRequest(host=host, port=port, idle_stop_min=idle_minutes, discreet=discreet)
+    with operations.open_share(ctx, request) as sharing:
+        if sharing.no_network:
+            click.echo("No network found: sharing with this computer only.", err=True)
+        url = sharing.url
+        if sharing.local_only:
+            click.echo("Open this address in a browser on this computer:")
+        else:
+            click.echo("Open this address on your phone (same Wi-Fi), or scan the code:")
         click.echo(f"  {url}")
         click.echo(f"Podcast feed (AntennaPod: add podcast by address): {url}feed.xml")
-        segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+        if not sharing.local_only:
+            segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
         click.echo(
             f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
             "Ctrl-C stops it now."
         )
-        try:
-            why = server.run_share(share, sock, token, idle_minutes * 60)
-        except KeyboardInterrupt:
-            why = "Ctrl-C"
-        click.echo(f"Sharing stopped ({why}).")
-
-
-def _today_note(app: AppContext, plan: Any) -> Any:
-    from softpace.export.server import Today
-    from softpace.progress import Action
-
-    decision = app.decision(plan, None)
-    if decision.action is Action.STOP:
-        reason = decision.reasons[0] if decision.reasons else ""
-        return Today(None, f"Exposure practice is paused. {reason}".strip())
-    stage = plan.stage(decision.stage)
-    return Today(stage.id, f"Today: session {stage.number}.")
+        why = sharing.serve()
+    click.echo("Sharing stopped." if why == "stopped" else f"Sharing stopped ({why}).")

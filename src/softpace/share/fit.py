@@ -18,6 +18,7 @@ from pathlib import Path
 
 from softpace.atomic import write_text_atomic
 from softpace.plan.model import Plan, Variant
+from softpace.script.narration import SessionOptions
 from softpace.timeline import Timeline
 
 RECIPE_SUFFIX = ".recipe.json"
@@ -33,6 +34,17 @@ class Recipe:
     modifiers: tuple[str, ...]
     inhale_s: float
     exhale_s: float
+
+
+def recipe_of(stage_id: str, options: SessionOptions) -> Recipe:
+    """The recipe of a session rendered for `stage_id` with these options."""
+    return Recipe(
+        stage=stage_id,
+        variant=options.variant.value,
+        modifiers=tuple(sorted(options.modifiers)),
+        inhale_s=options.inhale_s,
+        exhale_s=options.exhale_s,
+    )
 
 
 def recipe_path(folder: Path, stage_id: str) -> Path:

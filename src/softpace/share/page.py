@@ -16,21 +16,23 @@ def render_page(share: Share, export: ExportResult, today: Today, nonce: str, to
 
     todays = share.today_session(today)
     cards = [_card(s, n) for n, s in enumerate(export.sessions, start=1)]
-    today_card = next(
-        (c for c, s in zip(cards, export.sessions, strict=True) if s is todays), None
-    )
+    today_card = next((c for c, s in zip(cards, export.sessions, strict=True) if s is todays), None)
     others = [c for c in cards if c is not today_card]
     desk = share.desk
-    return environment().get_template("share.html.j2").render(
-        album=share.album(),
-        discreet=share.discreet,
-        today=today,
-        today_card=today_card,
-        cards=others,
-        nonce=nonce,
-        checkin=desk.form() if desk is not None else None,
-        recent=desk.recent() if desk is not None else None,
-        queue_name=token[:8],
+    return (
+        environment()
+        .get_template("share.html.j2")
+        .render(
+            album=share.album(),
+            discreet=share.discreet,
+            today=today,
+            today_card=today_card,
+            cards=others,
+            nonce=nonce,
+            checkin=desk.form() if desk is not None else None,
+            recent=desk.recent() if desk is not None else None,
+            queue_name=token[:8],
+        )
     )
 
 
@@ -62,6 +64,8 @@ def render_note(share: Share, nonce: str, token: str) -> str:
     from softpace.web.templating import environment
 
     assert share.desk is not None
-    return environment().get_template("share_note.html.j2").render(
-        album=share.album(), checkin=share.desk.form(), nonce=nonce, queue_name=token[:8]
+    return (
+        environment()
+        .get_template("share_note.html.j2")
+        .render(album=share.album(), checkin=share.desk.form(), nonce=nonce, queue_name=token[:8])
     )

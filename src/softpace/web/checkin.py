@@ -116,8 +116,10 @@ def save(ctx: AppContext, checkin: Checkin) -> Saved:
     """Write the check-in through the application layer: the next-day rating first, then
     today's practice with what was noticed (or what was noticed alone)."""
     top = ctx.plan.comfort_rule.scale_max
-    if checkin.during is None and checkin.after is None and not (
-        checkin.symptoms or checkin.red_flags
+    if (
+        checkin.during is None
+        and checkin.after is None
+        and not (checkin.symptoms or checkin.red_flags)
     ):
         raise LogEntryError(
             "nothing to save: choose the discomfort during today's practice, how yesterday "

@@ -7,7 +7,13 @@ from datetime import date
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    PlainTextResponse,
+    Response,
+)
 
 from softpace import app
 from softpace.share.security import NO_STORE, new_nonce, page_headers
@@ -30,16 +36,20 @@ NAV = (
 def page(state: WebState, template: str, here: str, title: str, **values: Any) -> Response:
     nonce = new_nonce()
     flash = state.take_flash()
-    html = environment().get_template(template).render(
-        title=title,
-        app_name=state.app_name,
-        nav=NAV,
-        here=here,
-        nonce=nonce,
-        csrf=state.keys.csrf,
-        flash=flash.lines,
-        flash_safety=flash.safety,
-        **values,
+    html = (
+        environment()
+        .get_template(template)
+        .render(
+            title=title,
+            app_name=state.app_name,
+            nav=NAV,
+            here=here,
+            nonce=nonce,
+            csrf=state.keys.csrf,
+            flash=flash.lines,
+            flash_safety=flash.safety,
+            **values,
+        )
     )
     return HTMLResponse(html, headers=page_headers(nonce, forms=True))
 

@@ -106,7 +106,9 @@ class Phone:
         self.show_history = False
         self._lock = threading.Lock()
 
-    def start(self, ctx: AppContext, write_lock: threading.Lock, context: Callable[[], AppContext]) -> PhoneShare:
+    def start(
+        self, ctx: AppContext, write_lock: threading.Lock, context: Callable[[], AppContext]
+    ) -> PhoneShare:
         from softpace.share import lifecycle, routes
         from softpace.share.gate import Activity
         from softpace.share.security import new_token
@@ -121,7 +123,9 @@ class Phone:
                     "same Wi-Fi as your phone and try again"
                 )
             inbox = Inbox(ctx.home / INBOX_NAME)
-            desk = Desk(context, inbox, lambda: self.show_history, ctx.settings.discreet, write_lock)
+            desk = Desk(
+                context, inbox, lambda: self.show_history, ctx.settings.discreet, write_lock
+            )
             stopper = lifecycle.Stopper()
             ready = threading.Event()
             box: dict[str, Any] = {}
@@ -142,7 +146,9 @@ class Phone:
                         token = new_token()
                         box["url"] = routes.share_url(sock, token)
                         ready.set()
-                        why = routes.run_share(share, sock, token, stopper=stopper, activity=Activity())
+                        why = routes.run_share(
+                            share, sock, token, stopper=stopper, activity=Activity()
+                        )
                         box["why"] = why
                 except SoftpaceError as exc:
                     box["error"] = str(exc)

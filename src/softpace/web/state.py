@@ -80,15 +80,10 @@ class WebState:
 
 
 def render_today(ctx: AppContext, advance: Callable[[float], None]) -> None:
-    """Render today's session through the application layer and record its recipe."""
+    """Render today's session through the application layer (which records its recipe)."""
     from softpace import app
-    from softpace.share.fit import write_recipe
-    from softpace.web.views import today_view
 
-    view = today_view(ctx)
-    session = app.today(ctx, progress=lambda p: advance(p.fraction))
-    if session.rendered is not None and view.recipe is not None:
-        write_recipe(ctx.out_dir, view.recipe, session.rendered.mp3_path)
+    app.today(ctx, progress=lambda p: advance(p.fraction))
 
 
 def make_state(ctx: AppContext, phone: Phone | None = None, **kwargs: Any) -> WebState:

@@ -12,7 +12,10 @@ from jinja2 import ChoiceLoader, Environment, PackageLoader, StrictUndefined, se
 def environment() -> Environment:
     env = Environment(
         loader=ChoiceLoader(
-            [PackageLoader("softpace.web", "templates"), PackageLoader("softpace.share", "templates")]
+            [
+                PackageLoader("softpace.web", "templates"),
+                PackageLoader("softpace.share", "templates"),
+            ]
         ),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,

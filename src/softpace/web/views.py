@@ -11,7 +11,7 @@ from softpace import app
 from softpace.app import AppContext
 from softpace.plan.model import Plan, Variant
 from softpace.progress.model import Action, ComfortLog, Decision, Kind
-from softpace.share.fit import Recipe
+from softpace.share.fit import Recipe, recipe_of
 from softpace.timeline import Timeline
 
 
@@ -59,18 +59,14 @@ def today_view(ctx: AppContext) -> TodayView:
     return TodayView(
         decision=decision,
         paused=False,
-        headline=HEADLINES.get(decision.action, "{title}").format(n=stage.number, title=stage.title),
+        headline=HEADLINES.get(decision.action, "{title}").format(
+            n=stage.number, title=stage.title
+        ),
         reasons=session.reasons,
         adaptations=tuple(titles.get(m, m) for m in session.modifiers),
         short=session.short,
         stage_id=stage.id,
-        recipe=Recipe(
-            stage=stage.id,
-            variant=options.variant.value,
-            modifiers=tuple(sorted(options.modifiers)),
-            inhale_s=options.inhale_s,
-            exhale_s=options.exhale_s,
-        ),
+        recipe=recipe_of(stage.id, options),
         awaiting_day=awaiting,
     )
 
@@ -98,9 +94,7 @@ def session_data(timeline: Timeline, mp3_url: str) -> dict[str, Any]:
             {"title": s.title, "start_s": f"{s.start_s:.3f}", "at": format_mmss(s.start_s)}
             for s in timeline.segments
         ],
-        "lines": [
-            {"text": e.text or "", "start_s": f"{e.start_s:.3f}"} for e in timeline.speech()
-        ],
+        "lines": [{"text": e.text or "", "start_s": f"{e.start_s:.3f}"} for e in timeline.speech()],
         "data": {
             "duration_s": r(timeline.duration_s),
             "segments": [[s.title, r(s.start_s), r(s.end_s)] for s in timeline.segments],
@@ -193,7 +187,8 @@ def progress_chart(log: ComfortLog, decision: Decision, plan: Plan, today: date)
         )
     limit = plan.comfort_rule.max_discomfort
     parts.append(
-        f'<line class="limit" x1="{left}" x2="{width - 10}" y1="{y(limit):.1f}" y2="{y(limit):.1f}"/>'
+        f'<line class="limit" x1="{left}" x2="{width - 10}" '
+        f'y1="{y(limit):.1f}" y2="{y(limit):.1f}"/>'
     )
     parts.append(f'<line class="axis" x1="{left}" x2="{left}" y1="{top}" y2="{top + inner_h}"/>')
     parts.append(

@@ -9,9 +9,9 @@ import pytest
 from mutagen.id3 import ID3
 
 from softpace.errors import NothingRenderedError, OutputError
-from softpace.export.bundle import export_to_folder, export_to_zip
 from softpace.publish.catalog import find_sessions, rendered_sessions
 from softpace.publish.tags import split_tag
+from softpace.share.bundle import export_to_folder, export_to_zip
 from tests.conftest import RENDERED_STAGES
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from softpace.app.context import AppContext
 from softpace.app.sessions import today_stage_or_stop
@@ -82,11 +82,12 @@ class Sharing:
     def local_only(self) -> bool:
         return self.sock.getsockname()[0] in ("127.0.0.1", "::1")
 
-    def serve(self) -> str:
-        """Serve until idle or stopped; returns why it stopped ('Ctrl-C' on interrupt)."""
+    def serve(self, stopper: Any = None) -> str:
+        """Serve until idle or stopped (Ctrl-C, SIGTERM, SIGHUP, `stopper.stop`); returns
+        why it stopped ('Ctrl-C' on interrupt). Nothing is re-raised: cleanup runs."""
         from softpace.share.routes import run_share
 
-        return run_share(self.share, self.sock, self.token, self.idle_stop_s)
+        return run_share(self.share, self.sock, self.token, self.idle_stop_s, stopper=stopper)
 
 
 @contextlib.contextmanager

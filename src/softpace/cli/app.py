@@ -52,7 +52,7 @@ def app_command(ctx: click.Context, no_browser: bool, host: str, port: int, out_
         softpace app
         softpace app --no-browser --port 8790
     """
-    from softpace.share.lifecycle import Stopper, bind, is_loopback
+    from softpace.share.lifecycle import Stopper, bind, is_loopback, stop_on_signals
     from softpace.web.server import open_url, run_app
     from softpace.web.state import make_state
 
@@ -64,14 +64,15 @@ def app_command(ctx: click.Context, no_browser: bool, host: str, port: int, out_
     state = make_state(_context(ctx, out_dir))
     sock = bind(host, port)
     url = open_url(sock.getsockname()[1], state)
-    click.echo("softpace is open at this private address (for this computer only):")
-    click.echo(f"  {url}")
-    click.echo("Ctrl-C stops it.")
-    if not no_browser:
-        import webbrowser
+    with stop_on_signals(Stopper()) as stopper:
+        click.echo("softpace is open at this private address (for this computer only):")
+        click.echo(f"  {url}")
+        click.echo("Ctrl-C stops it.")
+        if not no_browser:
+            import webbrowser
 
-        webbrowser.open(url)
-    why = run_app(state, sock, Stopper())
+            webbrowser.open(url)
+        why = run_app(state, sock, stopper)
     click.echo(f"softpace app stopped ({why}).")
 
 

@@ -125,10 +125,11 @@ def serve(
 
     from softpace import app as operations
     from softpace.app.share import ShareRequest
+    from softpace.share.lifecycle import Stopper, stop_on_signals
 
     ctx = operations.AppContext.load(home=app.home, plan_path=app.plan_path, out_dir=source_dir)
     request = ShareRequest(host=host, port=port, idle_stop_min=idle_minutes, discreet=discreet)
-    with operations.open_share(ctx, request) as sharing:
+    with stop_on_signals(Stopper()) as stopper, operations.open_share(ctx, request) as sharing:
         if sharing.no_network:
             click.echo("No network found: sharing with this computer only.", err=True)
         url = sharing.url
@@ -144,5 +145,5 @@ def serve(
             f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
             "Ctrl-C stops it now."
         )
-        why = sharing.serve()
+        why = sharing.serve(stopper)
     click.echo("Sharing stopped." if why == "stopped" else f"Sharing stopped ({why}).")

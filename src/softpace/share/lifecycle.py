@@ -180,6 +180,30 @@ class Stopper:
             self._early = True
 
 
+def _signal_words(sig: int) -> str:
+    return SIGNAL_NAMES.get(sig, f"{signal.Signals(sig).name} received")
+
+
+@contextlib.contextmanager
+def stop_on_signals(stopper: Stopper) -> Iterator[Stopper]:
+    """While the block runs (in the main thread), Ctrl-C, SIGTERM and SIGHUP ask
+    `stopper` to stop instead of killing the process, so cleanup always runs: a signal
+    that comes before the server is up stops it as soon as it starts."""
+    if threading.current_thread() is not threading.main_thread():
+        yield stopper
+        return
+
+    def handle(sig: int, frame: Any) -> None:
+        stopper.stop(_signal_words(sig))
+
+    previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
+    try:
+        yield stopper
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
 def make_server(app: Any, stopper: Stopper) -> Any:
     """A uvicorn Server for `app` that turns stop signals into a clean stop."""
     import uvicorn
@@ -196,7 +220,7 @@ def make_server(app: Any, stopper: Stopper) -> Any:
             def handle(sig: int, frame: Any) -> None:
                 if self.should_exit and sig == signal.SIGINT:
                     self.force_exit = True
-                stopper.stop(SIGNAL_NAMES.get(sig, f"{signal.Signals(sig).name} received"))
+                stopper.stop(_signal_words(sig))
 
             previous = {sig: signal.signal(sig, handle) for sig in STOP_SIGNALS}
             try:

@@ -37,7 +37,7 @@ CHROMIUM_FLAGS = (
 )
 
 
-def _browser_or_skip():
+def _browser_or_skip(extra: tuple[str, ...] = ()):
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
     if missing:
         message = f"headless browser test needs {', '.join(missing)} (scripts/test.sh installs it)"
@@ -49,7 +49,7 @@ def _browser_or_skip():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *extra):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 

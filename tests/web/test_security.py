@@ -80,7 +80,7 @@ def test_every_page_has_a_strict_csp_with_a_nonce_and_nothing_from_elsewhere(web
             assert f'nonce="{nonce}"' in attrs or 'type="application/json"' in attrs, path
         assert "style=" not in answer.text  # inline styles would be blocked
         assert not re.search(r'(?:src|href)="(?:https?:)?//', answer.text), path
-        assert answer.headers["referrer-policy"] == "no-referrer"
+        assert answer.headers["referrer-policy"] == "same-origin"
         assert answer.headers["x-frame-options"] == "DENY"
     assert len(nonces) == len(PAGES)  # a new nonce each time
 

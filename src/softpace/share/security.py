@@ -107,9 +107,12 @@ class HostCheck:
     (host:port, lower case) reach the app; the rest get a plain 421. Adds the privacy
     headers to every answer, refused or not."""
 
-    def __init__(self, app: ASGIApp, allowed: Iterable[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, allowed: Iterable[str], headers: dict[str, str] | None = None
+    ) -> None:
         self.app = app
         self.allowed = frozenset(a.lower() for a in allowed)
+        self.headers = PRIVATE_HEADERS if headers is None else headers
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -118,7 +121,7 @@ class HostCheck:
         if scope["type"] != "http":
             await send({"type": "websocket.close", "code": 1008})  # no websockets here
             return
-        send = with_headers(send, PRIVATE_HEADERS)
+        send = with_headers(send, self.headers)
         if host_of(scope) not in self.allowed:
             await plain(send, 421, "Misdirected request", NO_STORE)
             return

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from softpace.errors import SoftpaceError
-from softpace.share.security import HostCheck
+from softpace.share.security import PRIVATE_HEADERS, HostCheck
 from softpace.web import actions, pages
 from softpace.web.gate import LaunchGate
 from softpace.web.state import WebState
@@ -79,7 +79,10 @@ def create_app(state: WebState, port: int) -> Any:
     app = Starlette(routes=routes, exception_handlers={404: not_found, Exception: failed})
     hosts = allowed_hosts(port)
     origins = tuple(f"http://{h}" for h in hosts)
-    return HostCheck(LaunchGate(app, state.keys, origins), hosts)
+    # same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on a
+    # form POST, and the Origin check below needs the real one; no page links elsewhere
+    headers = {**PRIVATE_HEADERS, "Referrer-Policy": "same-origin"}
+    return HostCheck(LaunchGate(app, state.keys, origins), hosts, headers)
 
 
 def open_url(port: int, state: WebState) -> str:

@@ -59,7 +59,7 @@ def test_script_with_a_short_session_and_slow_breath(run):
 
 def test_unknown_stage_lists_the_valid_ids(run):
     result = run("render", "dilators", "--out", "x")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown stage 'dilators'" in result.output
     assert "entrance-contact" in result.output and "gentle-strength" in result.output
 
@@ -75,7 +75,7 @@ def test_breath_pace_out_of_range(run, tmp_path, flag, value):
 
 def test_unknown_voice(run, tmp_path):
     result = run("render", "entrance-contact", "--voice", "robot", "--out", str(tmp_path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "unknown voice 'robot'" in result.output and "calm" in result.output
     assert list(tmp_path.iterdir()) == []
 
@@ -84,7 +84,7 @@ def test_profile_with_a_voice_the_engine_lacks(run, home, tmp_path):
     (home / "voices").mkdir(parents=True)
     (home / "voices" / "odd.toml").write_text('voice = "xx/nowhere"\n')
     result = run("script", "entrance-contact", "--voice", "odd")
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no voice 'xx/nowhere'" in result.output
 
 
@@ -106,7 +106,7 @@ def test_malformed_plan_names_file_and_line(run, tmp_path):
     bad = tmp_path / "plan.toml"
     bad.write_text("schema = 1\ntitle = [\n")
     result = CliRunner().invoke(cli, ["--plan", str(bad), "stages"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert f"{bad}:" in result.output and "not valid TOML" in result.output
 
 

@@ -131,7 +131,7 @@ def test_next_day_rating_replaces_an_earlier_one(run) -> None:
 )
 def test_bad_log_input_is_refused_and_nothing_is_written(run, args, message) -> None:
     result = run("log", *args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert message in result.output
     assert not (run.home / LOG_NAME).exists()
 
@@ -139,8 +139,8 @@ def test_bad_log_input_is_refused_and_nothing_is_written(run, args, message) -> 
 def test_bad_input_leaves_an_existing_log_unchanged(run) -> None:
     run("log", "--during", "1", "--date", ago(3))
     before = run("history", "--json").output
-    assert run("log", "--after", "1", "--date", ago(3)).exit_code == 1
-    assert run("log", "--during", "99").exit_code == 1
+    assert run("log", "--after", "1", "--date", ago(3)).exit_code == 2
+    assert run("log", "--during", "99").exit_code == 2
     assert run("history", "--json").output == before
 
 
@@ -262,7 +262,7 @@ def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> Non
 
 def test_today_as_of_must_not_be_in_the_future(run) -> None:
     result = run("today", "--as-of", (TODAY + timedelta(days=3)).isoformat())
-    assert result.exit_code == 1 and "in the future" in result.output
+    assert result.exit_code == 2 and "in the future" in result.output
 
 
 # -- two processes at once ----------------------------------------------------------------

@@ -14,10 +14,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from softpace.atomic import atomic_path, ensure_writable_dir, write_text_atomic
+from softpace.atomic import atomic_path, ensure_writable_dir
 from softpace.plan.model import Plan, Stage
 from softpace.script.narration import SessionOptions, build_timeline, session_length_s
-from softpace.timeline import Timeline, seconds_to_samples
+from softpace.timeline import Timeline, seconds_to_samples, write_timeline
 from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import Speaker
 
@@ -79,7 +79,7 @@ def render_session(
         _, blocks = master(timeline, clips, MixSettings.for_bed(tones), start_n=ENCODER_DELAY_N)
         header = tag_bytes(session_tags(label, timeline))
         encode_mp3(blocks, temp, timeline.sample_rate_hz, progress, header=header)
-    write_text_atomic(timeline_path, timeline.to_json())
+    write_timeline(timeline_path, timeline)
     write_files(sidecar_files(label, timeline), out_dir)
     return RenderedSession(
         stage=stage.id,

@@ -1,30 +1,62 @@
 """The Timeline: absolute start and end of every speech cue, breath phase, hold and bell.
 
 Times are kept as whole samples at the session's sample rate, so nothing drifts by
-rounding; seconds are derived. The JSON form is the contract in DESIGN.md.
+rounding; seconds are derived. The JSON form (`<stage>.timeline.json`) is the contract
+in DESIGN.md, with a schema version; `write_timeline` and `read_timeline` are the only
+writer and reader of that file (render, verify, export and the share page use them).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
-SAMPLE_RATE_HZ = 44_100
+from softpace.constants import SAMPLE_RATE_HZ
+from softpace.errors import OutputError
 
-EVENT_KINDS = ("speech", "inhale", "exhale", "hold", "bell", "pause")
+SCHEMA_VERSION = 1  # bump when the JSON shape changes; readers refuse versions they don't know
+TIMELINE_SUFFIX = ".timeline.json"
+
+__all__ = [
+    "SAMPLE_RATE_HZ",
+    "SCHEMA_VERSION",
+    "Event",
+    "EventKind",
+    "Segment",
+    "Timeline",
+    "read_timeline",
+    "write_timeline",
+]
+
+
+class EventKind(StrEnum):
+    """What happens during an event; 'pause' is internal and never written to the file."""
+
+    SPEECH = "speech"
+    INHALE = "inhale"
+    EXHALE = "exhale"
+    HOLD = "hold"
+    BELL = "bell"
+    PAUSE = "pause"
 
 
 @dataclass(frozen=True)
 class Event:
     """One thing that happens between start_n and end_n (samples from the session start)."""
 
-    kind: str
+    kind: EventKind
     start_n: int
     end_n: int
     segment: str
     text: str | None = None
     origin: str | None = None  # "template.j2:12", where the cue came from
+
+    def __post_init__(self) -> None:
+        # Callers may pass the plain string ("speech"); it is checked and kept as the enum.
+        object.__setattr__(self, "kind", EventKind(self.kind))
 
     @property
     def start_s(self) -> float:
@@ -69,11 +101,12 @@ class Timeline:
         return self.n_samples / self.sample_rate_hz
 
     def speech(self) -> tuple[Event, ...]:
-        return tuple(e for e in self.events if e.kind == "speech")
+        return tuple(e for e in self.events if e.kind is EventKind.SPEECH)
 
     def to_json_dict(self) -> dict[str, Any]:
         """The DESIGN.md shape; 'pause' events are internal and left out."""
         return {
+            "schema": SCHEMA_VERSION,
             "stage": self.stage,
             "title": self.title,
             "duration_s": round(self.duration_s, 4),
@@ -88,7 +121,7 @@ class Timeline:
                 }
                 for s in self.segments
             ],
-            "events": [_event_json(e) for e in self.events if e.kind != "pause"],
+            "events": [_event_json(e) for e in self.events if e.kind is not EventKind.PAUSE],
         }
 
     def to_json(self) -> str:
@@ -98,9 +131,14 @@ class Timeline:
     def from_json_dict(cls, data: dict[str, Any]) -> Timeline:
         """Read back the to_json_dict() shape (a rendered session's timeline file).
 
-        Raises KeyError, TypeError or ValueError on a malformed document; callers name
-        the file.
+        Raises KeyError, TypeError or ValueError on a malformed document (read_timeline
+        names the file); an unknown schema version is a ValueError saying so.
         """
+        schema = data.get("schema", 1)  # files from before the version field are version 1
+        if schema != SCHEMA_VERSION:
+            raise ValueError(
+                f"timeline schema {schema!r}, but this softpace reads schema {SCHEMA_VERSION}"
+            )
         rate = int(data.get("sample_rate_hz", SAMPLE_RATE_HZ))
 
         def n(seconds: Any) -> int:
@@ -118,7 +156,7 @@ class Timeline:
             ),
             events=tuple(
                 Event(
-                    kind=str(e["kind"]),
+                    kind=EventKind(e["kind"]),
                     start_n=n(e["start_s"]),
                     end_n=n(e["end_s"]),
                     segment=str(e["segment"]),
@@ -130,9 +168,41 @@ class Timeline:
         )
 
 
+def write_timeline(path: Path, timeline: Timeline) -> Path:
+    """Write `<stage>.timeline.json` atomically (the only writer of the file)."""
+    from softpace.atomic import write_text_atomic
+
+    write_text_atomic(path, timeline.to_json())
+    return path
+
+
+def read_timeline(path: Path) -> Timeline:
+    """Read a timeline file; anything else (missing, not JSON, wrong shape, a schema this
+    softpace does not know) is an OutputError naming the file and what to do."""
+    stage = path.name.removesuffix(TIMELINE_SUFFIX)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise OutputError(
+            f"no timeline {path}; it is written beside the MP3 by `softpace render {stage}`"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise OutputError(f"cannot read the timeline {path} ({exc})") from exc
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        return Timeline.from_json_dict(data)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise OutputError(
+            f"{path} is not a softpace timeline this version can read ({exc}); "
+            f"render it again with `softpace render {stage}`"
+        ) from exc
+
+
 def _event_json(event: Event) -> dict[str, Any]:
     out: dict[str, Any] = {
-        "kind": event.kind,
+        "kind": event.kind.value,
         "start_s": round(event.start_s, 4),
         "end_s": round(event.end_s, 4),
     }

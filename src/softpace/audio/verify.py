@@ -14,7 +14,6 @@ Checks, each reported on one line:
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +24,7 @@ import numpy as np
 from softpace.audio.loudness import LoudnessMeter, true_peak_dbtp
 from softpace.audio.master import TARGET_LUFS, TRUE_PEAK_CEILING_DBTP
 from softpace.errors import OutputError
+from softpace.timeline import read_timeline
 
 TIMING_TOLERANCE_S = 0.040
 LOUDNESS_TOLERANCE_LU = 1.0
@@ -61,18 +61,8 @@ class Report:
 
 
 def load_timeline(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
-        raise OutputError(
-            f"no timeline {path}; verify needs the .timeline.json written beside the MP3 "
-            "(or pass --timeline FILE)"
-        ) from None
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"cannot read the timeline {path}: {exc}") from exc
-    if not isinstance(data, dict) or not {"duration_s", "events"} <= data.keys():
-        raise OutputError(f"{path} is not a softpace timeline (no duration_s and events)")
-    return data
+    """The timeline file as its JSON shape, read (and checked) by softpace.timeline."""
+    return read_timeline(path).to_json_dict()
 
 
 def decode(path: Path) -> tuple[np.ndarray, int]:

@@ -6,27 +6,36 @@ that use them, so `softpace --help` stays quick.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
 from softpace import __version__
-from softpace.cli import app, progress, sessions, share, voices
-from softpace.cli.common import EXIT_PAUSED, AppContext
-from softpace.errors import SoftpaceError
+from softpace.cli import app, progress, sessions, settings, share, voices
+from softpace.cli.common import CliState
+from softpace.errors import EXIT_SAFETY_STOP, SoftpaceError
+
+EXIT_PAUSED = EXIT_SAFETY_STOP  # kept for the tests and scripts that import it
 
 __all__ = ["EXIT_PAUSED", "cli", "main"]
 
 
 class SoftpaceGroup(click.Group):
-    """Turns softpace's own errors into one 'Error: ...' line and exit status 1."""
+    """The one place softpace's own errors become one 'Error: ...' line and an exit status
+    (the error's `exit_code`: 1 runtime failure, 2 bad input, 3 safety stop)."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except SoftpaceError as exc:
-            raise click.ClickException(str(exc)) from exc
+            click.echo(f"Error: {_one_line(str(exc))}", err=True)
+            sys.exit(exc.exit_code)
+
+
+def _one_line(message: str) -> str:
+    return " ".join(message.split())
 
 
 @click.group(cls=SoftpaceGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +44,7 @@ class SoftpaceGroup(click.Group):
     "--home",
     type=click.Path(file_okay=False, path_type=Path),
     envvar="SOFTPACE_HOME",
-    help="Folder for softpace's data and cache (default: your user data folder). "
+    help="Folder for softpace's data, settings and cache (default: your user data folder). "
     "Also SOFTPACE_HOME.",
 )
 @click.option(
@@ -51,7 +60,7 @@ def cli(ctx: click.Context, home: Path | None, plan_path: Path | None) -> None:
     Every session keeps the plan's rule: stop or step back when discomfort rises
     above 2/10. You set the pace.
     """
-    ctx.obj = AppContext(home=home, plan_path=plan_path)
+    ctx.obj = CliState(home=home, plan_path=plan_path)
 
 
 for _command in (
@@ -67,6 +76,7 @@ for _command in (
     progress.status,
     progress.history,
     progress.clear_flags,
+    settings.settings,
     app.app_command,
     app.reminders,
 ):

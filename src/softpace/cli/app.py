@@ -11,12 +11,9 @@ from softpace.constants import DEFAULT_OUTPUT_DIR
 
 
 def _context(ctx: click.Context, out_dir: Path | None = None) -> Any:
-    from softpace.app import AppContext
+    from softpace.cli.common import CliState
 
-    obj = ctx.obj
-    return AppContext.load(
-        home=getattr(obj, "home", None), plan_path=getattr(obj, "plan_path", None), out_dir=out_dir
-    )
+    return ctx.find_object(CliState).app(out_dir)  # type: ignore[union-attr]  # set by `cli`
 
 
 @click.command("app")

@@ -1,104 +1,77 @@
-"""What the command groups share: the context, shared options, rendering with progress."""
+"""What the command groups share: the per-run state, shared options, a progress bar.
+
+Options that the user's settings also hold default to None here, so a setting applies
+unless the option is given on the command line.
+"""
 
 from __future__ import annotations
 
 import sys
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from softpace.constants import DEFAULT_OUTPUT_DIR, TONES
+
+if TYPE_CHECKING:
+    from softpace.app import AppContext, Choices, RenderProgress
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass
-class AppContext:
+class CliState:
+    """The group's options; the AppContext (plan, settings) is loaded when a command needs it."""
+
     home: Path | None
     plan_path: Path | None
+    _app: AppContext | None = field(default=None, repr=False)
 
-    def plan(self):  # type: ignore[no-untyped-def]
-        from softpace.plan import load_plan
+    def app(self, out_dir: Path | None = None) -> AppContext:
+        from softpace.app import AppContext
 
-        return load_plan(self.plan_path)
-
-    def voice(self, name: str):  # type: ignore[no-untyped-def]
-        """The recipe for a Speaker of the named profile (plain data, for worker processes)."""
-        from softpace.paths import cache_dir, data_home
-        from softpace.render import Voice
-        from softpace.voice.profiles import get_profile
-
-        return Voice(get_profile(name, data_home(self.home) / "voices"), cache_dir(self.home))
-
-    def speaker(self, voice: str):  # type: ignore[no-untyped-def]
-        return self.voice(voice).speaker()
-
-    def log_path(self) -> Path:
-        from softpace.paths import data_home
-        from softpace.progress.store import log_path
-
-        return log_path(data_home(self.home))
-
-    def open_log(self, create: bool = False):  # type: ignore[no-untyped-def]
-        """The comfort log; without `create`, a missing log reads as empty (nothing made)."""
-        from softpace.progress.store import ComfortStore
-
-        return ComfortStore.open(self.log_path(), create=create)
-
-    def decision(self, plan: Any, as_of: str | None):  # type: ignore[no-untyped-def]
-        from softpace.progress import decide
-
-        day = _day(as_of, "--as-of")
-        with self.open_log() as store:
-            return decide(store.load(), plan, day)
+        if self._app is None:
+            self._app = AppContext.load(self.home, self.plan_path)
+        return self._app.with_out_dir(out_dir)
 
 
-pass_app = click.make_pass_decorator(AppContext)
-
-EXIT_PAUSED = 3  # `today` after a red flag: nothing rendered, on purpose
+pass_state = click.make_pass_decorator(CliState)
 
 
-def _day(text: str | None, what: str) -> Any:
-    """A DATE option as a date (today when not given); never in the future."""
-    from datetime import date
-
-    from softpace.progress.entries import parse_day
-
-    return date.today() if text is None else parse_day(text, date.today(), what)
+def _hip_openers(ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    return None if value is None else tuple(p.strip() for p in value.split(",") if p.strip())
 
 
 def session_options(func: F) -> F:
-    """--voice, --inhale, --exhale and --short, shared by script, render and today."""
+    """--voice, --inhale, --exhale, --short and --hip-openers (script, render, today)."""
     options = [
-        click.option(
-            "--voice",
-            default="calm",
-            show_default=True,
-            help="Voice profile (see `softpace voices`).",
-        ),
+        click.option("--voice", help="Voice profile (see `softpace voices`; default: settings)."),
         click.option(
             "--inhale",
             "inhale_s",
             type=click.FloatRange(2, 10),
-            default=4.0,
-            show_default=True,
-            help="Seconds per inhale (2-10).",
+            help="Seconds per inhale, 2-10 (default: settings, else 4).",
         ),
         click.option(
             "--exhale",
             "exhale_s",
             type=click.FloatRange(2, 10),
-            default=6.0,
-            show_default=True,
-            help="Seconds per exhale (2-10).",
+            help="Seconds per exhale, 2-10 (default: settings, else 6).",
         ),
         click.option(
-            "--short",
-            is_flag=True,
+            "--short/--standard",
+            default=None,
             help="The shorter variant: the low end of every range in the plan.",
+        ),
+        click.option(
+            "--hip-openers",
+            metavar="A,B",
+            callback=_hip_openers,
+            help="The two hip-opener poses, e.g. childs-pose,figure-four (default: rotate).",
         ),
     ]
     for option in reversed(options):
@@ -107,36 +80,22 @@ def session_options(func: F) -> F:
 
 
 def tones_option(func: F) -> F:
-    """--tones, shared by render and today."""
     return click.option(
         "--tones",
-        type=click.Choice(["soft", "normal", "off"]),
-        default="normal",
-        show_default=True,
-        help="The breath-tone bed under the voice: soft, normal, or off (bells stay).",
+        type=click.Choice(TONES),
+        help="The breath-tone bed under the voice (bells stay; default: settings, else normal).",
     )(func)
 
 
-def _options(inhale_s: float, exhale_s: float, short: bool):  # type: ignore[no-untyped-def]
-    from softpace.plan import Variant
-    from softpace.script.narration import SessionOptions
-
-    return SessionOptions(
-        inhale_s=inhale_s, exhale_s=exhale_s, variant=Variant.SHORT if short else Variant.STANDARD
-    )
-
-
-def _decision_unless_paused(app: AppContext, plan: Any, as_of: str | None) -> Any:
-    """Today's decision; after a red flag, say why there is no session and exit 3."""
-    from softpace.progress import Action
-
-    decision = app.decision(plan, as_of)
-    if decision.action is Action.STOP:
-        click.echo("No session today: exposure practice is paused.")
-        for reason in decision.reasons:
-            click.echo(f"  - {reason}")
-        sys.exit(EXIT_PAUSED)
-    return decision
+def out_option(func: F) -> F:
+    return click.option(
+        "--out",
+        "out_dir",
+        type=click.Path(path_type=Path),
+        default=DEFAULT_OUTPUT_DIR,
+        show_default=True,
+        help="Folder to write the MP3 and timeline files into.",
+    )(func)
 
 
 def source_option(func: F) -> F:
@@ -145,7 +104,7 @@ def source_option(func: F) -> F:
         "--from",
         "source_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path("output"),
+        default=DEFAULT_OUTPUT_DIR,
         show_default=True,
         help="The folder you rendered into (`softpace today` / `render --out`).",
     )(func)
@@ -154,45 +113,38 @@ def source_option(func: F) -> F:
 def discreet_option(func: F) -> F:
     """--discreet, shared by export and serve."""
     return click.option(
-        "--discreet",
-        is_flag=True,
+        "--discreet/--plain",
+        default=None,
         help="Titles, album, chapters and file names that reveal nothing intimate "
-        '("Evening practice 3"), and a neutral cover.',
+        '("Evening practice 3"), and a neutral cover (default: settings).',
     )(func)
 
 
-def _render(
-    app: AppContext,
-    plan: Any,
-    chosen: Any,
-    out_dir: Path,
-    voice: str,
-    options: Any,
-    tones: str = "normal",
-) -> None:
-    from softpace.atomic import ensure_writable_dir
-    from softpace.render import RenderJob, render_all, total_samples
+def choices(**values: Any) -> Choices:
+    """The Choices for the session options a command was given."""
+    from softpace.app import Choices
 
-    job = RenderJob(plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options, tones=tones)
-    ensure_writable_dir(out_dir)
-    recipe = app.voice(voice)
-    started = time.perf_counter()
-    with _progress(total_samples(job), "Rendering") as advance:
-        results = render_all(job, recipe, advance)
-    for result in results:
-        minutes, seconds = divmod(round(result.duration_s), 60)
-        click.echo(f"{result.mp3_path}  ({minutes}:{seconds:02d})")
-    click.echo(
-        f"rendered {len(results)} session(s) in {time.perf_counter() - started:.1f} s",
-        err=True,
-    )
+    return Choices(**{k: v for k, v in values.items() if k in Choices.__dataclass_fields__})
 
 
 @contextmanager
-def _progress(total: int, label: str) -> Iterator[Callable[[int], None]]:
+def progress_bar(label: str) -> Iterator[Callable[[RenderProgress], None]]:
     """A progress bar on stderr, only when stderr is a terminal."""
     if not sys.stderr.isatty():
-        yield lambda n: None
+        yield lambda p: None
         return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
+    with click.progressbar(length=1000, label=label, file=sys.stderr) as bar:
+        shown = 0
+
+        def update(p: RenderProgress) -> None:
+            nonlocal shown
+            now = round(p.fraction * 1000)
+            bar.update(now - shown)
+            shown = now
+
+        yield update
+
+
+def mmss(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    return f"{minutes}:{secs:02d}"

@@ -4,25 +4,33 @@ from __future__ import annotations
 
 import json
 import shlex
+from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from softpace.cli.common import (
-    AppContext,
-    _decision_unless_paused,
-    _options,
-    _render,
-    pass_app,
+    CliState,
+    choices,
+    mmss,
+    out_option,
+    pass_state,
+    progress_bar,
     session_options,
     tones_option,
 )
+from softpace.constants import DEFAULT_OUTPUT_DIR
+from softpace.errors import EXIT_FAILURE, EXIT_SAFETY_STOP
+
+if TYPE_CHECKING:
+    from softpace.app import RenderSummary, TodaySession
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
-@pass_app
-def stages(app: AppContext, as_json: bool) -> None:
+@pass_state
+def stages(state: CliState, as_json: bool) -> None:
     """List the plan's stages in order, with title and session length.
 
     Example:
@@ -30,33 +38,27 @@ def stages(app: AppContext, as_json: bool) -> None:
         softpace stages
         softpace stages --json
     """
-    plan = app.plan()
-    rows = [
-        {
-            "id": s.id,
-            "number": s.number,
-            "title": s.title,
-            "session_s": round(plan.session_length_s(s), 1),
-            "exercises": list(s.exercises),
-        }
-        for s in plan.stages
-    ]
+    from softpace.app import list_stages
+
+    rows = list_stages(state.app())
     if as_json:
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(
+            json.dumps([{**asdict(r), "exercises": list(r.exercises)} for r in rows], indent=2)
+        )
         return
-    width = max(len(r["id"]) for r in rows)
+    width = max(len(r.id) for r in rows)
     for r in rows:
-        minutes, seconds = divmod(round(r["session_s"]), 60)
-        click.echo(f"{r['number']}. {r['id']:<{width}}  {minutes:2d}:{seconds:02d}  {r['title']}")
+        click.echo(f"{r.number}. {r.id:<{width}}  {mmss(r.session_s):>5}  {r.title}")
 
 
 @click.command()
 @click.argument("stage")
 @session_options
-@pass_app
-def script(
-    app: AppContext, stage: str, voice: str, inhale_s: float, exhale_s: float, short: bool
-) -> None:
+@click.option("--symptom", "symptoms", multiple=True, metavar="NAME",
+              help="Adapt for a symptom, as `today` does after one is logged (repeat; "
+              "names in `softpace log --help`).")  # fmt: skip
+@pass_state
+def script(state: CliState, stage: str, **options: Any) -> None:
     """Print a stage's timed narration script (mm:ss and text) without making audio.
 
     Times are those the chosen voice will speak (its words are synthesized into the
@@ -65,41 +67,24 @@ def script(
     Example:
 
         softpace script entrance-contact
+        softpace script entrance-contact --symptom clench --hip-openers happy-baby,figure-four
     """
-    from softpace.render import session_timeline
+    from softpace.app import session_script
     from softpace.script.printing import format_script
 
-    plan = app.plan()
-    timeline = session_timeline(
-        plan, plan.stage(stage), _options(inhale_s, exhale_s, short), app.speaker(voice)
-    )
+    timeline = session_script(state.app(), stage, choices(**options))
     click.echo(format_script(timeline), nl=False)
 
 
 @click.command()
 @click.argument("stage", required=False)
 @click.option("--all", "render_every", is_flag=True, help="Render every stage of the plan.")
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write the MP3 and timeline files into.",
-)
+@out_option
 @session_options
 @tones_option
-@pass_app
+@pass_state
 def render(
-    app: AppContext,
-    stage: str | None,
-    render_every: bool,
-    out_dir: Path,
-    voice: str,
-    inhale_s: float,
-    exhale_s: float,
-    short: bool,
-    tones: str,
+    state: CliState, stage: str | None, render_every: bool, out_dir: Path, **options: Any
 ) -> None:
     """Render a stage (or --all) to <stage>.mp3 and <stage>.timeline.json.
 
@@ -110,36 +95,24 @@ def render(
         softpace render entrance-contact --out ~/Music/softpace
         softpace render --all --exhale 7
     """
+    from softpace.app import render_stages
+
     if bool(stage) == render_every:
         raise click.UsageError("name one STAGE, or pass --all (see `softpace stages`)")
-    plan = app.plan()
-    chosen = plan.stages if render_every else (plan.stage(stage or ""),)
-    _render(app, plan, chosen, out_dir, voice, _options(inhale_s, exhale_s, short), tones)
+    with progress_bar("Rendering") as advance:
+        summary = render_stages(
+            state.app(out_dir), None if render_every else [stage or ""], choices(**options), advance
+        )
+    _print_rendered(summary)
 
 
 @click.command()
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(path_type=Path),
-    default=Path("output"),
-    show_default=True,
-    help="Folder to write the MP3 and timeline files into.",
-)
+@out_option
 @click.option("--as-of", "as_of", metavar="DATE", help="Decide as of this day (YYYY-MM-DD).")
 @session_options
 @tones_option
-@pass_app
-def today(
-    app: AppContext,
-    out_dir: Path,
-    as_of: str | None,
-    voice: str,
-    inhale_s: float,
-    exhale_s: float,
-    short: bool,
-    tones: str,
-) -> None:
+@pass_state
+def today(state: CliState, out_dir: Path, as_of: str | None, **options: Any) -> None:
     """Render the session that fits today, as your comfort log decides.
 
     The stage comes from `softpace status`; after a flare the session is the shorter
@@ -151,27 +124,41 @@ def today(
         softpace today
         softpace today --exhale 7 --out ~/Music/softpace
     """
-    from softpace.plan import Variant
+    from softpace.app import today as today_session
 
-    plan = app.plan()
-    decision = _decision_unless_paused(app, plan, as_of)
-    stage = plan.stage(decision.stage)
-    variant = Variant.SHORT if short or decision.variant is Variant.SHORT else Variant.STANDARD
-    options = _options(inhale_s, exhale_s, variant is Variant.SHORT).for_symptoms(
-        decision.modifiers
-    )
+    with progress_bar("Rendering") as advance:
+        session = today_session(state.app(out_dir), as_of, choices(**options), advance)
+    _print_today(session, out_dir)
+
+
+def _print_today(session: TodaySession, out_dir: Path) -> None:
+    if session.stop is not None:
+        click.echo(session.stop.message)
+        for reason in session.stop.reasons:
+            click.echo(f"  - {reason}")
+        raise click.exceptions.Exit(EXIT_SAFETY_STOP)
+    assert session.stage is not None and session.rendered is not None
+    stage = session.stage
+    adapted = f", adapted for {', '.join(session.modifiers)}" if session.modifiers else ""
     click.echo(
-        f"Today: stage {stage.number}, {stage.id} ({decision.action.value}); "
-        f"{'shorter' if variant is Variant.SHORT else 'standard'} session"
-        + (f", adapted for {', '.join(sorted(decision.modifiers))}" if decision.modifiers else "")
-        + "."
+        f"Today: stage {stage.number}, {stage.id} ({session.decision.action.value}); "
+        f"{'shorter' if session.short else 'standard'} session{adapted}."
     )
-    click.echo(f"  {decision.reasons[0]}" if decision.reasons else "", nl=bool(decision.reasons))
-    _render(app, plan, (stage,), out_dir, voice, options, tones)
-    source = "" if out_dir == Path("output") else f" --from {shlex.quote(str(out_dir))}"
+    if session.reasons:
+        click.echo(f"  {session.reasons[0]}")
+    click.echo(f"{session.rendered.mp3_path}  ({mmss(session.rendered.duration_s)})")
+    source = "" if out_dir == DEFAULT_OUTPUT_DIR else f" --from {shlex.quote(str(out_dir))}"
     click.echo(
         f"To listen on your phone: `softpace serve{source}` shares it over your Wi-Fi; "
         f"`softpace export{source} DIR` copies it into a folder."
+    )
+
+
+def _print_rendered(summary: RenderSummary) -> None:
+    for result in summary.sessions:
+        click.echo(f"{result.mp3_path}  ({mmss(result.duration_s)})")
+    click.echo(
+        f"rendered {len(summary.sessions)} session(s) in {summary.elapsed_s:.1f} s", err=True
     )
 
 
@@ -192,15 +179,15 @@ def verify(mp3: Path, timeline_path: Path | None) -> None:
 
     Example:
 
-        softpace verify output/entrance-contact.mp3
+        softpace verify output/external-mapping.mp3
     """
-    from softpace.audio.verify import verify_mp3
+    from softpace.app import verify_session
 
-    report = verify_mp3(mp3, timeline_path)
+    report = verify_session(mp3, timeline_path)
     click.echo(f"{mp3}:")
     for line in report.lines():
         click.echo(f"  {line}")
     failed = sum(not check.ok for check in report.checks)
     if failed:
         click.echo(f"verify: {failed} check(s) failed", err=True)
-        raise click.exceptions.Exit(1)
+        raise click.exceptions.Exit(EXIT_FAILURE)

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import click
 
-from softpace.cli.common import (
-    AppContext,
-    _decision_unless_paused,
-    discreet_option,
-    pass_app,
-    source_option,
-)
+from softpace.cli.common import CliState, discreet_option, pass_state, source_option
+from softpace.constants import DEFAULT_IDLE_STOP_MIN, DEFAULT_PORT
 
 
 @click.command()
@@ -28,12 +23,12 @@ from softpace.cli.common import (
 @click.option("--today-only", is_flag=True, help="Only today's session (see `softpace status`).")
 @click.option("--as-of", "as_of", metavar="DATE", help="With --today-only: today is this day.")
 @source_option
-@pass_app
+@pass_state
 def export(
-    app: AppContext,
+    state: CliState,
     dest: Path | None,
     zip_path: Path | None,
-    discreet: bool,
+    discreet: bool | None,
     today_only: bool,
     as_of: str | None,
     source_dir: Path,
@@ -49,25 +44,16 @@ def export(
         softpace export ~/Sync/practice --discreet --today-only
         softpace export --zip ~/sessions.zip
     """
-    from softpace.publish.catalog import find_sessions
-    from softpace.share.bundle import export_to_folder, export_to_zip
+    from softpace.app import export_sessions
 
-    if (dest is None) == (zip_path is None):
-        raise click.UsageError("give a folder DEST, or --zip FILE (not both)")
-    plan = app.plan()
-    sessions = find_sessions(plan, source_dir)
-    if today_only:
-        stage_id = _decision_unless_paused(app, plan, as_of).stage
-        sessions = tuple(s for s in sessions if s.stage.id == stage_id)
-        if not sessions:
-            raise click.ClickException(
-                f"today's session ({stage_id}) is not rendered in {source_dir}: "
-                "run `softpace today` first"
-            )
-    if zip_path is not None:
-        result = export_to_zip(plan, sessions, zip_path, discreet)
-    else:
-        result = export_to_folder(plan, sessions, dest or Path(), discreet)
+    result = export_sessions(
+        state.app(source_dir),
+        folder=dest,
+        zip_path=zip_path,
+        discreet=discreet,
+        today_only=today_only,
+        as_of=as_of,
+    )
     for name in result.written:
         click.echo(f"  wrote {name}")
     click.echo(
@@ -85,7 +71,7 @@ def export(
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=8765,
+    default=DEFAULT_PORT,
     show_default=True,
     help="The port to listen on (0: any free port).",
 )
@@ -93,19 +79,19 @@ def export(
     "--idle-stop",
     "idle_minutes",
     type=click.FloatRange(min=0.01),
-    default=30,
+    default=DEFAULT_IDLE_STOP_MIN,
     show_default=True,
     help="Stop after this many minutes without a visit from your phone.",
 )
 @discreet_option
 @source_option
-@pass_app
+@pass_state
 def serve(
-    app: AppContext,
+    state: CliState,
     host: str | None,
     port: int,
     idle_minutes: float,
-    discreet: bool,
+    discreet: bool | None,
     source_dir: Path,
 ) -> None:
     """Share your sessions with your phone over your Wi-Fi, behind a private address.
@@ -123,24 +109,22 @@ def serve(
     """
     import segno
 
-    from softpace import app as operations
-    from softpace.app.share import ShareRequest
+    from softpace.app import ShareRequest, open_share
     from softpace.share.lifecycle import Stopper, stop_on_signals
 
-    ctx = operations.AppContext.load(home=app.home, plan_path=app.plan_path, out_dir=source_dir)
-    request = ShareRequest(host=host, port=port, idle_stop_min=idle_minutes, discreet=discreet)
-    with stop_on_signals(Stopper()) as stopper, operations.open_share(ctx, request) as sharing:
+    request = ShareRequest(host, port, idle_minutes, discreet)
+    ctx = state.app(source_dir)
+    with stop_on_signals(Stopper()) as stopper, open_share(ctx, request) as sharing:
         if sharing.no_network:
             click.echo("No network found: sharing with this computer only.", err=True)
-        url = sharing.url
         if sharing.local_only:
             click.echo("Open this address in a browser on this computer:")
         else:
             click.echo("Open this address on your phone (same Wi-Fi), or scan the code:")
-        click.echo(f"  {url}")
-        click.echo(f"Podcast feed (AntennaPod: add podcast by address): {url}feed.xml")
-        if not sharing.local_only:
-            segno.make(url, error="m").terminal(out=sys.stdout, compact=True)
+        click.echo(f"  {sharing.url}")
+        click.echo(f"Podcast feed (AntennaPod: add podcast by address): {sharing.feed_url}")
+        if not sharing.local_only:  # a phone cannot reach this computer's own address
+            segno.make(sharing.url, error="m").terminal(out=sys.stdout, compact=True)
         click.echo(
             f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
             "Ctrl-C stops it now."

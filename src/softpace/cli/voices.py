@@ -1,4 +1,7 @@
-"""The voices command: voice profiles and the speech engine's installed voices."""
+"""The voices command: voice profiles and the speech engine's installed voices.
+
+(The voice engineer's cli_voices.py replaces this module when it is merged.)
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,7 @@ import json
 
 import click
 
-from softpace.cli.common import (
-    AppContext,
-    pass_app,
-)
+from softpace.cli.common import CliState, pass_state
 
 
 @click.command()
@@ -20,8 +20,8 @@ from softpace.cli.common import (
     show_default=True,
     help="Also list the voices the speech engine has installed.",
 )
-@pass_app
-def voices(app: AppContext, as_json: bool, engine_voices: bool) -> None:
+@pass_state
+def voices(state: CliState, as_json: bool, engine_voices: bool) -> None:
     """List voice profiles (voices/*.toml) and the speech engine's installed voices.
 
     Example:
@@ -33,7 +33,7 @@ def voices(app: AppContext, as_json: bool, engine_voices: bool) -> None:
     from softpace.voice.engine import get_engine
     from softpace.voice.profiles import DEFAULT_PROFILE, load_profiles
 
-    profiles = load_profiles(data_home(app.home) / "voices")
+    profiles = load_profiles(data_home(state.home) / "voices")
     installed = []
     if engine_voices:
         engines = {p.engine for p in profiles.values()} or {"pyttsx3"}

@@ -3,17 +3,15 @@ in the plan's stage order."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from softpace.errors import NothingRenderedError, OutputError
 from softpace.plan.model import Plan, Stage
-from softpace.timeline import Timeline
+from softpace.timeline import TIMELINE_SUFFIX, Timeline, read_timeline
 
 MP3_SUFFIX = ".mp3"
-TIMELINE_SUFFIX = ".timeline.json"
 
 
 def session_paths(folder: Path, stage_id: str) -> tuple[Path, Path]:
@@ -79,11 +77,4 @@ def signature(plan: Plan, folder: Path) -> tuple[tuple[str, int, int], ...]:
 @lru_cache(maxsize=64)
 def _read_timeline(path: Path, mtime_ns: int, size: int) -> Timeline:
     """Cached by (path, mtime, size): a file rewritten in place is read again."""
-    try:
-        return Timeline.from_json_dict(json.loads(path.read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-        stage = path.name.removesuffix(TIMELINE_SUFFIX)
-        raise OutputError(
-            f"{path} is not a softpace timeline ({exc}); "
-            f"render it again with `softpace render {stage}`"
-        ) from exc
+    return read_timeline(path)

@@ -111,7 +111,7 @@ def _mp3_artist(path: Path) -> str | None:
     from mutagen.id3 import ID3
 
     try:
-        frame = ID3(path).get("TPE1")
+        frame = ID3(path).get("TPE1")  # type: ignore[no-untyped-call, unused-ignore]  # mutagen: untyped
     except (MutagenError, OSError, ValueError):
         return None
     return str(frame.text[0]) if frame is not None and frame.text else None

@@ -61,7 +61,7 @@ def feed_xml(
             f"{{{PODCAST_NS}}}transcript",
             {"url": f"{base_url}files/{label.vtt}", "type": "text/vtt"},
         )
-    return ET.tostring(rss, encoding="utf-8", xml_declaration=True)
+    return bytes(ET.tostring(rss, encoding="utf-8", xml_declaration=True))
 
 
 def _text(parent: ET.Element, tag: str, text: str) -> None:

@@ -35,7 +35,7 @@ WRITE_STALL_S = 60.0  # a client that reads nothing of a response for this long 
 STOP_SIGNALS = tuple(
     s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)) if s is not None
 )
-SIGNAL_NAMES = {signal.SIGINT: "Ctrl-C"}
+SIGNAL_NAMES: dict[int, str] = {signal.SIGINT: "Ctrl-C"}
 
 
 def lan_address() -> str | None:
@@ -116,7 +116,7 @@ def guarded_protocol() -> type:
     """uvicorn's HTTP/1.1 protocol with a request-head timeout and a write-stall timeout."""
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class Guarded(H11Protocol):  # type: ignore[misc]  # uvicorn's class is untyped here
+    class Guarded(H11Protocol):
         _head_timer: asyncio.TimerHandle | None = None
         _stall_timer: asyncio.TimerHandle | None = None
 
@@ -208,7 +208,7 @@ def make_server(app: Any, stopper: Stopper) -> Any:
     """A uvicorn Server for `app` that turns stop signals into a clean stop."""
     import uvicorn
 
-    class Server(uvicorn.Server):  # type: ignore[misc]
+    class Server(uvicorn.Server):
         @contextlib.contextmanager
         def capture_signals(self) -> Iterator[None]:
             # uvicorn re-raises a caught signal after shutting down, which kills the

@@ -164,6 +164,8 @@ def progress_page(state: WebState, request: Request) -> Response:
         red_flags=[flags.get(f, f) for f in decision.red_flags],
         adaptations=[titles.get(m, m) for m in sorted(decision.modifiers)],
         scale_max=ctx.plan.comfort_rule.scale_max,
+        stage_titles={s.id: f"{s.number}, {s.title}" for s in ctx.plan.stages},
+        move_words={"advance": "moved on to", "step-back": "stepped back to", "start": "started"},
     )
 
 
@@ -189,7 +191,7 @@ def phone_page(state: WebState, request: Request) -> Response:
     if running is not None:
         import segno
 
-        qr = segno.make(running.url, error="m").svg_inline(scale=6, dark="#000", light="#fff")
+        qr = segno.make(running.url, error="m").svg_inline(omitsize=True, dark="#000", light="#fff")
     return page(
         state,
         "phone.html.j2",

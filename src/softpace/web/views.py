@@ -62,7 +62,8 @@ def today_view(ctx: AppContext) -> TodayView:
         headline=HEADLINES.get(decision.action, "{title}").format(
             n=stage.number, title=stage.title
         ),
-        reasons=session.reasons,
+        # the headline already says where; the rules' first reason often says it again
+        reasons=tuple(r for r in session.reasons if f"{stage.number}: {stage.title}" not in r),
         adaptations=tuple(titles.get(m, m) for m in session.modifiers),
         short=session.short,
         stage_id=stage.id,
@@ -172,6 +173,11 @@ def progress_chart(log: ComfortLog, decision: Decision, plan: Plan, today: date)
         f"the table below has the same numbers</title>"
     ]
     moves = list(decision.moves)
+    if log.practices and (not moves or moves[0].on > first):
+        from softpace.progress.model import Move
+
+        start = min(log.practices, key=lambda p: (p.on, p.id))
+        moves.insert(0, Move(first, start.stage, Action.START, ""))
     for i, move in enumerate(moves):
         end = moves[i + 1].on if i + 1 < len(moves) else today + timedelta(days=1)
         if plan.index(move.stage) % 2 == 0:

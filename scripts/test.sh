@@ -23,10 +23,18 @@ fi
 
 "$PYTHON" -m venv "$VENV"
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-# A regular (non-editable) install, so the tests see the package data as users get it.
-"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check ".[test]"
+# An editable install: the tests always import this working tree (a regular install in a
+# reused virtualenv could test stale code). The package data is read through importlib
+# resources either way; tests/test_packaging.py checks a built wheel carries it.
+"$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e ".[test]"
+"$VENV/bin/python" - <<'PY'
+import pathlib, softpace
+here = pathlib.Path("src/softpace").resolve()
+assert pathlib.Path(softpace.__file__).resolve().parent == here, (softpace.__file__, here)
+PY
 
 "$VENV/bin/ruff" check src tests scripts
 "$VENV/bin/ruff" format --check src tests scripts
 "$VENV/bin/mypy"
-"$VENV/bin/python" -m pytest -q "$@"
+# Every core (pytest-xdist); the slow tests are included: this is the full suite.
+"$VENV/bin/python" -m pytest -q -n auto "$@"

@@ -8,12 +8,13 @@ import shutil
 import subprocess
 import sys
 import zlib
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from softpace.plan import Variant, load_plan
+from softpace.plan import Plan, Variant, load_plan
 from softpace.publish.publish import refresh_playlist
 from softpace.render import render_session
 from softpace.script.narration import SessionOptions
@@ -55,6 +56,20 @@ def plan():
     return load_plan()
 
 
+TINY_EXERCISE = "jaw-pelvic-pairing"  # two minutes of words that fit at any pace
+
+
+def make_tiny_plan(plan: Plan) -> Plan:
+    """The plan's stages (same ids, numbers and titles) with one short block each: sessions
+    of about three minutes, so tests that need rendered files render them in seconds."""
+    return replace(plan, stages=tuple(replace(s, exercises=(TINY_EXERCISE,)) for s in plan.stages))
+
+
+@pytest.fixture(scope="session")
+def tiny_plan(plan) -> Plan:
+    return make_tiny_plan(plan)
+
+
 @pytest.fixture
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     folder = tmp_path / "home"
@@ -88,7 +103,10 @@ RENDERED_STAGES = ("external-mapping", "entrance-contact")
 
 
 @pytest.fixture(scope="session")
-def rendered_once(tmp_path_factory: pytest.TempPathFactory, plan) -> Path:
+def rendered_once(tmp_path_factory: pytest.TempPathFactory, tiny_plan) -> Path:
+    """Short sessions of RENDERED_STAGES, rendered with the fake engine from the tiny plan
+    (stage ids and titles as in the real plan, so export and share label them alike)."""
+    plan = tiny_plan
     folder = tmp_path_factory.mktemp("rendered")
     speaker = Speaker(FakeEngine(), get_profile("calm"), folder.parent / "fake-cache")
     for stage_id in RENDERED_STAGES:

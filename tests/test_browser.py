@@ -74,6 +74,7 @@ def browser():
         driver.quit()
 
 
+@pytest.mark.slow
 def test_phone_browser_opens_the_share_and_plays_a_session(browser, rendered, tmp_path):
     from selenium.webdriver.common.by import By
 

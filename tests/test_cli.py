@@ -41,6 +41,7 @@ def test_stages_text_and_json(run, plan):
     assert rows[0]["session_s"] == plan.session_length_s(plan.stages[0])
 
 
+@pytest.mark.slow
 def test_script_prints_times_and_words(run):
     result = run("script", "entrance-contact")
     assert result.exit_code == 0
@@ -50,6 +51,7 @@ def test_script_prints_times_and_words(run):
     assert "[hold 60 s]" in result.output
 
 
+@pytest.mark.slow
 def test_script_with_a_short_session_and_slow_breath(run):
     result = run("script", "shallow-insertion", "--short", "--inhale", "6", "--exhale", "8")
     assert result.exit_code == 0

@@ -18,11 +18,10 @@ from click.testing import CliRunner
 from softpace.cli import EXIT_PAUSED, cli
 from softpace.progress.store import LOG_NAME
 
-TODAY = date.today()
-
 
 def ago(days: int) -> str:
-    return (TODAY - timedelta(days=days)).isoformat()
+    # The clock is read when a test runs, never at import (a run can cross midnight).
+    return (date.today() - timedelta(days=days)).isoformat()
 
 
 @pytest.fixture
@@ -119,7 +118,7 @@ def test_next_day_rating_replaces_an_earlier_one(run) -> None:
     [
         (("--during", "11"), "0 (none) to 10"),
         (("--during", "-1"), "0 (none) to 10"),
-        (("--during", "1", "--date", (TODAY + timedelta(days=1)).isoformat()), "in the future"),
+        (("--during", "1", "--date", "2999-01-01"), "in the future"),
         (("--during", "1", "--date", "31/12/2025"), "YYYY-MM-DD"),
         (("--during", "1", "--stage", "deep-end"), "valid stages are"),
         (("--during", "1", "--symptom", "itchy"), "choose from: burning"),
@@ -236,6 +235,7 @@ def _timeline(out: Path, stage: str) -> dict:
     return json.loads((out / f"{stage}.timeline.json").read_text())
 
 
+@pytest.mark.slow
 def test_today_renders_the_stage_the_log_decides(run, fake_voice, tmp_path: Path) -> None:
     easy_days(run, 4, 3, 2)
     out = tmp_path / "out"
@@ -247,6 +247,7 @@ def test_today_renders_the_stage_the_log_decides(run, fake_voice, tmp_path: Path
     assert f"softpace serve --from {out}" in result.output  # how to get it onto the phone
 
 
+@pytest.mark.slow
 def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> None:
     run("log", "--during", "1", "--date", ago(1), "--symptom", "clench", "--symptom", "burning")
     out = tmp_path / "out"
@@ -261,7 +262,7 @@ def test_today_adapts_to_recent_symptoms(run, fake_voice, tmp_path: Path) -> Non
 
 
 def test_today_as_of_must_not_be_in_the_future(run) -> None:
-    result = run("today", "--as-of", (TODAY + timedelta(days=3)).isoformat())
+    result = run("today", "--as-of", (date.today() + timedelta(days=3)).isoformat())
     assert result.exit_code == 2 and "in the future" in result.output
 
 
@@ -280,6 +281,7 @@ for n in range(10):
 """
 
 
+@pytest.mark.slow
 def test_two_log_processes_at_the_same_moment_both_save(tmp_path: Path) -> None:
     home = tmp_path / "home"
     start = f"{time.time() + 1.5:.3f}"

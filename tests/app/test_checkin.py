@@ -115,6 +115,7 @@ def test_bad_input_changes_nothing(ctx: AppContext) -> None:
     assert not ctx.log_path.exists()
 
 
+@pytest.mark.slow  # matplotlib's first import takes seconds
 def test_status_plot(ctx: AppContext, tmp_path: Path) -> None:
     log_practice(ctx, 1, on=ago(1))
     result = status(ctx, plot_path=tmp_path / "comfort.png")

@@ -41,7 +41,7 @@ def test_integrated_loudness_matches_pyloudnorm(name, signal) -> None:
     assert integrated_lufs(signal.astype(np.float32), SR) == pytest.approx(expected, abs=0.05)
 
 
-@pytest.mark.parametrize("block_n", [1, 777, 4410, 100_000])
+@pytest.mark.parametrize("block_n", [pytest.param(1, marks=pytest.mark.slow), 777, 4410, 100_000])
 def test_block_size_does_not_change_the_measurement(block_n) -> None:
     signal = (0.1 * RNG.standard_normal(SR * 3)).astype(np.float32)
     meter = LoudnessMeter(SR)

@@ -94,6 +94,7 @@ def test_an_injected_click_is_found_where_it_is(session) -> None:
     assert find_clicks(audio, SR) and abs(find_clicks(audio, SR)[0] - at / SR) < 0.002
 
 
+@pytest.mark.slow
 def test_tones_turned_off_skip_the_breath_check(session) -> None:
     from softpace.audio.mixer import MixSettings
 
@@ -105,6 +106,7 @@ def test_tones_turned_off_skip_the_breath_check(session) -> None:
     assert "--tones off" in next(c.detail for c in report.checks if c.name == "breath")
 
 
+@pytest.mark.slow
 def test_cli_verify_passes_and_fails_with_exit_status(session, tmp_path) -> None:
     timeline, clips = session
     good = tmp_path / "good.mp3"

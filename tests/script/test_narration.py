@@ -28,6 +28,7 @@ def _said(timeline) -> list[str]:
     return [e.text or "" for e in timeline.speech()]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("stage_index", range(6))
 @pytest.mark.parametrize("variant", list(Variant))
 def test_every_mix_of_modifiers_fits_every_stage(plan, stage_index, variant) -> None:

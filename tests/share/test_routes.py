@@ -300,8 +300,8 @@ def test_discreet_page_and_feed_reveal_nothing_in_titles(plan, rendered, tmp_pat
     # titles, headings and chapter names (the words themselves stay folded in "Read along")
     titles = re.findall(r"<(?:title|h1|h3)>(.*?)</", html)
     titles += re.findall(r'<span class="at">[^<]*</span><span>(.*?)</span>', html)
-    assert len(titles) > 10 and not any(w in " ".join(titles).lower() for w in INTIMATE)
-    assert "Part 8" in titles
+    assert len(titles) >= 8 and not any(w in " ".join(titles).lower() for w in INTIMATE)
+    assert "Part 3" in titles  # the tiny plan's sessions: opening, one block, close
     assert "files/practice-1.mp3" in html
     feed = ET.fromstring(client.get(f"/{TOKEN}/feed.xml").content)
     shown = " ".join((e.text or "") + " ".join(e.attrib.values()) for e in feed.iter()).lower()

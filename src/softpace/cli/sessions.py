@@ -58,7 +58,7 @@ def stages(state: CliState, as_json: bool) -> None:
               help="Adapt for a symptom, as `today` does after one is logged (repeat; "
               "names in `softpace log --help`).")  # fmt: skip
 @pass_state
-def script(state: CliState, stage: str, **options: Any) -> None:
+def script(state: CliState, /, stage: str, **options: Any) -> None:
     """Print a stage's timed narration script (mm:ss and text) without making audio.
 
     Times are those the chosen voice will speak (its words are synthesized into the
@@ -84,7 +84,7 @@ def script(state: CliState, stage: str, **options: Any) -> None:
 @tones_option
 @pass_state
 def render(
-    state: CliState, stage: str | None, render_every: bool, out_dir: Path, **options: Any
+    state: CliState, /, stage: str | None, render_every: bool, out_dir: Path, **options: Any
 ) -> None:
     """Render a stage (or --all) to <stage>.mp3 and <stage>.timeline.json.
 
@@ -112,7 +112,7 @@ def render(
 @session_options
 @tones_option
 @pass_state
-def today(state: CliState, out_dir: Path, as_of: str | None, **options: Any) -> None:
+def today(state: CliState, /, out_dir: Path, as_of: str | None, **options: Any) -> None:
     """Render the session that fits today, as your comfort log decides.
 
     The stage comes from `softpace status`; after a flare the session is the shorter

@@ -20,6 +20,7 @@ from softpace.script.cues import Bell, Breathe, Cue, Hold, Pause, Say, SegmentCu
 from softpace.timeline import (
     SAMPLE_RATE_HZ,
     Event,
+    EventKind,
     Segment,
     Timeline,
     format_mmss,
@@ -203,18 +204,22 @@ class _Builder:
         t = self.cursor
         if isinstance(cue, Say):
             n = self.speech_n(cue.text)
-            self.events.append(Event("speech", t, t + n, segment, cue.text, cue.origin))
+            self.events.append(Event(EventKind.SPEECH, t, t + n, segment, cue.text, cue.origin))
         elif isinstance(cue, Pause):
-            self.events.append(Event("pause", t, t + self.fixed_n(cue), segment, None, cue.origin))
+            self.events.append(
+                Event(EventKind.PAUSE, t, t + self.fixed_n(cue), segment, None, cue.origin)
+            )
         elif isinstance(cue, Bell):
-            self.events.append(Event("bell", t, t + self.bell_n, segment, None, cue.origin))
+            self.events.append(Event(EventKind.BELL, t, t + self.bell_n, segment, None, cue.origin))
         elif isinstance(cue, Hold):
             self.hold(cue, segment)
         elif isinstance(cue, Breathe):
             cycles, rest = (cue.cycles, 0) if cue.cycles is not None else share
             end = self.breaths(cue, segment, t, cycles)
             if rest:
-                self.events.append(Event("pause", end, end + rest, segment, None, cue.origin))
+                self.events.append(
+                    Event(EventKind.PAUSE, end, end + rest, segment, None, cue.origin)
+                )
             self.cursor = end + rest
             return
         self.cursor = t + self.fixed_n(cue)
@@ -230,7 +235,7 @@ class _Builder:
                 ("inhale", self.pace.inhale_n, inhale_text),
                 ("exhale", self.pace.exhale_n, exhale_text),
             ):
-                self.events.append(Event(kind, t, t + n, segment, None, cue.origin))
+                self.events.append(Event(EventKind(kind), t, t + n, segment, None, cue.origin))
                 if kind == "exhale" and not words and self.exhale_prompt:
                     ends = t + self.speech_n(self.exhale_prompt)
                     words = (
@@ -244,7 +249,9 @@ class _Builder:
                             f"the {kind} lasts {n / SAMPLE_RATE_HZ:g} s; use fewer words or a "
                             "slower breath"
                         )
-                    self.events.append(Event("speech", t, t + said, segment, words, cue.origin))
+                    self.events.append(
+                        Event(EventKind.SPEECH, t, t + said, segment, words, cue.origin)
+                    )
                 t += n
         return t
 
@@ -253,7 +260,7 @@ class _Builder:
         n = seconds_to_samples(cue.seconds)
         end = start + n
         self.events.append(
-            Event("hold", start, end, segment, f"hold {cue.seconds:g} s", cue.origin)
+            Event(EventKind.HOLD, start, end, segment, f"hold {cue.seconds:g} s", cue.origin)
         )
         marks = [
             (start + n - seconds_to_samples(left), words)
@@ -272,4 +279,4 @@ class _Builder:
                     f"{said / SAMPLE_RATE_HZ:.1f} s, longer than its "
                     f"{(nxt - at) / SAMPLE_RATE_HZ:g} s slot; choose a faster voice"
                 )
-            self.events.append(Event("speech", at, at + said, segment, words, cue.origin))
+            self.events.append(Event(EventKind.SPEECH, at, at + said, segment, words, cue.origin))

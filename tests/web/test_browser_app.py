@@ -13,6 +13,7 @@ import json
 import socket
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -200,6 +201,17 @@ def test_check_in_from_the_phone_including_an_entry_made_offline(live, browser):
     assert browser.execute_script(
         "return Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).length);"
     ) == [0]
+    # the same entry queued twice (two tabs, a lost answer): saved once, and the queue empties
+    browser.execute_script(
+        "const k = Object.keys(localStorage)[0];"
+        "const e = {key: 'ab'.repeat(16), on: arguments[0], during: '0'};"
+        "localStorage[k] = JSON.stringify([e, e]);"
+        "window.dispatchEvent(new Event('online'));",
+        date.today().isoformat(),
+    )
+    queue = "return Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).length);"
+    assert _wait_for(lambda: browser.execute_script(queue) == [0])
+    assert sorted(p.during for p in app.history(live.state.ctx).practices) == [0, 1, 2]
 
 
 def test_every_page_passes_axe_in_light_and_dark(live, browser):

@@ -58,8 +58,8 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (body) {
         sending = false;
-        if (response.ok || response.status === 400 || response.status === 413) {
-          // saved (or already saved), or refused for good: either way it leaves the queue
+        if (response.ok || [400, 409, 413, 415].indexOf(response.status) >= 0) {
+          // saved, already saved (409), or refused for good: either way it leaves the queue
           save(load().filter(function (other) { return other.key !== item.key; }));
           say(body.message || (response.ok ? "Saved." : "Not saved."));
           if (body.safety) { document.getElementById("safety-now").classList.remove("hidden"); }

@@ -292,3 +292,19 @@ def test_the_app_listens_on_loopback_only(live):
     port = int(live.base.rsplit(":", 1)[1])
     with socket.create_connection(("127.0.0.1", port), timeout=2):
         pass
+
+
+def test_text_zoomed_to_200_percent_still_fits(live, browser):
+    browser.set_window_size(*PHONE)
+    browser.get(live.url)
+    for path in ("/", "/checkin", "/progress", "/settings", "/phone", "/reminders"):
+        browser.get(live.base + path)
+        overflow = browser.execute_script(
+            "document.documentElement.style.fontSize = '200%';"
+            "const w = document.documentElement.clientWidth;"
+            "return [...document.querySelectorAll('main *')]"
+            "  .filter(e => e.closest('.table-wrap, .transcript') === null)"
+            "  .filter(e => e.getBoundingClientRect().right > w + 1)"
+            "  .map(e => e.tagName + '.' + e.className).slice(0, 5);"
+        )
+        assert overflow == [], (path, overflow)

@@ -79,8 +79,12 @@ def test_phone_browser_opens_the_share_and_plays_a_session(browser, rendered, tm
     from selenium.webdriver.common.by import By
 
     from softpace.settings import Settings, save_settings
+    from softpace.share.fit import Recipe, write_recipe
 
-    save_settings(tmp_path / "home", Settings(short=True))  # the fake sessions are the short ones
+    save_settings(tmp_path / "home", Settings(short=True))
+    # as `softpace today` records it: this file is today's (short) session
+    mp3 = rendered / f"{RENDERED_STAGES[0]}.mp3"
+    write_recipe(rendered, Recipe(RENDERED_STAGES[0], "short", (), 4.0, 6.0), mp3)
     process, url = start_serve(tmp_path / "home", rendered)
     try:
         browser.get(url)

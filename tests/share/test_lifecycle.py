@@ -42,6 +42,9 @@ def _request(port: int, path: str, rcvbuf: int | None = None) -> socket.socket:
 
 @pytest.mark.slow
 def test_the_idle_stop_never_cuts_a_download_in_progress(plan, rendered, tmp_path):
+    mp3 = rendered / "external-mapping.mp3"
+    # big enough that the socket buffers cannot hold it: the server is still sending
+    mp3.write_bytes(mp3.read_bytes() + bytes(30_000_000))
     share = Share(plan, rendered, tmp_path / "share")
     port, token, _stopper, thread, result = _serve(share, idle_stop_s=0.5)
     conn = _request(port, f"/{token}/files/external-mapping.mp3", rcvbuf=4096)

@@ -232,7 +232,8 @@ def _today(plan, rendered, stage_id="entrance-contact", **recipe):
     return Today(stage_id, "", wanted)
 
 
-def test_the_page_lists_today_first_then_the_others(plan, rendered, tmp_path):
+def test_the_page_lists_today_first_then_the_others(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan
     today = _today(plan, rendered)
     share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
     html = _client(share).get(f"/{TOKEN}/").text
@@ -253,7 +254,8 @@ def test_the_page_lists_today_first_then_the_others(plan, rendered, tmp_path):
     assert "script-src 'nonce-" in csp and "unsafe-inline" not in csp
 
 
-def test_today_is_matched_by_stage_and_adaptation(plan, rendered, tmp_path):
+def test_today_is_matched_by_stage_and_adaptation(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan  # the plan the fixture sessions were rendered from
     # today wants the session adapted for burning (slower breath); the file is the plain one
     today = _today(plan, rendered, modifiers=("burning",), inhale_s=5.0, exhale_s=7.5)
     share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
@@ -264,12 +266,13 @@ def test_today_is_matched_by_stage_and_adaptation(plan, rendered, tmp_path):
     plain = Today("entrance-contact", "", Recipe("entrance-contact", "short", (), 4.0, 6.0))
     share = Share(plan, rendered, tmp_path / "share2", today=lambda: plain)
     assert ">Today<" in _client(share).get(f"/{TOKEN}/").text
-    standard = Today("entrance-contact", "", Recipe("entrance-contact", "standard", (), 4.0, 6.0))
-    share = Share(plan, rendered, tmp_path / "share3", today=lambda: standard)
+    slower = Today("entrance-contact", "", Recipe("entrance-contact", "short", (), 5.0, 7.0))
+    share = Share(plan, rendered, tmp_path / "share3", today=lambda: slower)
     assert ">Today<" not in _client(share).get(f"/{TOKEN}/").text
 
 
-def test_a_single_session_shows_once(plan, rendered, tmp_path):
+def test_a_single_session_shows_once(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan
     for path in rendered.glob("external-mapping.*"):
         path.unlink()
     today = _today(plan, rendered)

@@ -39,8 +39,8 @@ def app_context(home: Path, plan, out_dir: Path, **settings) -> AppContext:
 
 
 @pytest.fixture
-def web(tmp_path, plan, rendered) -> Web:
-    ctx = app_context(tmp_path / "home", plan, rendered)
+def web(tmp_path, tiny_plan, rendered) -> Web:
+    ctx = app_context(tmp_path / "home", tiny_plan, rendered)
     state = make_state(ctx, phone=Phone(host="127.0.0.1"))
     client = TestClient(create_app(state, PORT), base_url=ORIGIN)
     opened = client.get(f"/open?key={state.keys.launch_key}", follow_redirects=False)

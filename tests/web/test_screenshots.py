@@ -23,6 +23,32 @@ PAGES = {"today": "/", "checkin": "/checkin", "progress": "/progress",
          "settings": "/settings", "phone": "/phone", "reminders": "/reminders"}  # fmt: skip
 
 
+@pytest.fixture
+def tiny_plan(plan):
+    """The real plan here (overriding the tiny one): screenshots show real sessions."""
+    return plan
+
+
+@pytest.fixture
+def rendered(plan, tmp_path):
+    """The real plan's short sessions of the first two stages, with the fake engine."""
+    from softpace.plan import Variant
+    from softpace.publish.publish import refresh_playlist
+    from softpace.render import render_session
+    from softpace.script.narration import SessionOptions
+    from softpace.voice.profiles import get_profile
+    from softpace.voice.speaker import Speaker
+    from tests.conftest import RENDERED_STAGES, FakeEngine
+
+    folder = tmp_path / "output"
+    speaker = Speaker(FakeEngine(), get_profile("calm"), tmp_path / "fake-cache")
+    for stage_id in RENDERED_STAGES:
+        options = SessionOptions(variant=Variant.SHORT)
+        render_session(plan, plan.stage(stage_id), options, speaker, folder)
+    refresh_playlist(plan, folder)
+    return folder
+
+
 def _shoot(driver, path: Path, size: tuple[int, int]) -> None:
     driver.set_window_size(*size)
     height = driver.execute_script("return document.documentElement.scrollHeight;")
@@ -60,7 +86,12 @@ def test_take_screenshots(live, browser):  # noqa: F811
                 _wait_for(lambda: browser.execute_script(
                     "const g = document.getElementById('breath');"
                     "return g && g.dataset.phase === 'inhale';"), timeout_s=15)  # fmt: skip
-                browser.execute_script("document.getElementById('session-audio').pause();")
+                browser.execute_script(
+                    "const a = document.getElementById('session-audio'); if (a) { a.pause(); }"
+                )
+                assert browser.find_elements(By.ID, "session-audio"), browser.find_element(
+                    By.TAG_NAME, "main"
+                ).text
             if name == "phone" and not browser.find_elements(By.ID, "share-url"):
                 browser.find_element(By.CSS_SELECTOR, "form[action='/phone/start'] button").click()
                 _wait_for(lambda: browser.find_elements(By.ID, "share-url"))
@@ -69,3 +100,9 @@ def test_take_screenshots(live, browser):  # noqa: F811
     share_url = browser.find_element(By.ID, "share-url").text
     browser.get(share_url)
     _shoot(browser, folder / "phone-share-phone.png", PHONE)
+    browser.execute_cdp_cmd(
+        "Emulation.setEmulatedMedia",
+        {"features": [{"name": "prefers-color-scheme", "value": "dark"}]},
+    )
+    browser.get(live.base + "/checkin")
+    _shoot(browser, folder / "checkin-dark-phone.png", PHONE)

@@ -81,11 +81,13 @@ def test_take_screenshots(live, browser):  # noqa: F811
             if name == "today":
                 browser.execute_script(
                     "const a = document.getElementById('session-audio');"
-                    "if (a) { a.currentTime = 42; a.play(); }"
+                    "if (a) { a.currentTime = 61; a.play(); }"
                 )
                 _wait_for(lambda: browser.execute_script(
                     "const g = document.getElementById('breath');"
-                    "return g && g.dataset.phase === 'inhale';"), timeout_s=15)  # fmt: skip
+                    "return g && g.dataset.phase === 'inhale' &&"
+                    " document.getElementById('session-audio').currentTime >"
+                    " parseFloat(g.dataset.phaseStart) + 2.5;"), timeout_s=20)  # fmt: skip
                 browser.execute_script(
                     "const a = document.getElementById('session-audio'); if (a) { a.pause(); }"
                 )

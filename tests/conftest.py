@@ -56,13 +56,20 @@ def plan():
     return load_plan()
 
 
-TINY_EXERCISE = "jaw-pelvic-pairing"  # two minutes of words that fit at any pace
+TINY_EXERCISE = "warmth-and-lubrication"  # one minute in the short variant
+TINY_OPENING_S = TINY_CLOSE_S = 30.0  # room for the opening's and close's words, no more
 
 
 def make_tiny_plan(plan: Plan) -> Plan:
-    """The plan's stages (same ids, numbers and titles) with one short block each: sessions
-    of about three minutes, so tests that need rendered files render them in seconds."""
-    return replace(plan, stages=tuple(replace(s, exercises=(TINY_EXERCISE,)) for s in plan.stages))
+    """The plan's stages (same ids, numbers and titles) with one short block each and a
+    shorter opening and close: two-minute sessions (short variant), so tests that need
+    rendered files render them in a few seconds."""
+    return replace(
+        plan,
+        opening_s=TINY_OPENING_S,
+        close_s=TINY_CLOSE_S,
+        stages=tuple(replace(s, exercises=(TINY_EXERCISE,)) for s in plan.stages),
+    )
 
 
 @pytest.fixture(scope="session")

@@ -94,3 +94,22 @@ def test_any_bytes_are_a_timeline_or_one_clear_error(tmp_path_factory, data: byt
 def test_a_missing_file_says_how_to_make_it(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="no timeline .*softpace render gone"):
         read_timeline(tmp_path / "gone.timeline.json")
+
+
+def test_nothing_else_parses_timeline_files() -> None:
+    """read_timeline is the one reader: no other module calls from_json_dict, or loads JSON
+    where it names timeline files."""
+    import softpace
+
+    root = Path(softpace.__file__).parent
+
+    def reads_timelines(text: str) -> bool:
+        names_files = "timeline.json" in text or "TIMELINE_SUFFIX" in text
+        return "from_json_dict(" in text or ("json.load" in text and names_files)
+
+    readers = {
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "timeline.py" and reads_timelines(path.read_text("utf-8"))
+    }
+    assert readers == set()

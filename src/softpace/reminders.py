@@ -15,6 +15,9 @@ from datetime import UTC, date, datetime, time
 
 from softpace.errors import OptionError
 
+DEFAULT_PRACTICE_AT = time(20, 0)
+DEFAULT_CHECKIN_AT = time(8, 30)
+
 _TIME = re.compile(r"([01]?\d|2[0-3]):([0-5]\d)")
 LINE_LIMIT_OCTETS = 75  # RFC 5545 3.1: fold longer content lines
 
@@ -118,3 +121,24 @@ def _fold(line: str) -> str:
             current += char
     out.append(current)
     return "\r\n ".join(out)
+
+
+@dataclass(frozen=True)
+class Calendar:
+    data: bytes
+    practice_at: time
+    checkin_at: time
+
+
+def calendar_for(
+    practice_at: time | None,
+    checkin_at: time | None,
+    *,
+    starts_on: date,
+    discreet: bool,
+) -> Calendar:
+    """The calendar at the chosen times (the defaults where none is chosen)."""
+    practice = practice_at or DEFAULT_PRACTICE_AT
+    checkin = checkin_at or DEFAULT_CHECKIN_AT
+    data = reminders_ics(practice, checkin, starts_on=starts_on, discreet=discreet)
+    return Calendar(data, practice, checkin)

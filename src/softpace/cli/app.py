@@ -60,17 +60,20 @@ def app_command(ctx: click.Context, no_browser: bool, host: str, port: int, out_
         )
     state = make_state(_context(ctx, out_dir))
     sock = bind(host, port)
-    url = open_url(sock.getsockname()[1], state)
     with stop_on_signals(Stopper()) as stopper:
-        click.echo("softpace is open at this private address (for this computer only):")
-        click.echo(f"  {url}")
-        click.echo("Ctrl-C stops it.")
-        if not no_browser:
-            import webbrowser
-
-            webbrowser.open(url)
+        _announce(open_url(sock.getsockname()[1], state), open_browser=not no_browser)
         why = run_app(state, sock, stopper)
     click.echo(f"softpace app stopped ({why}).")
+
+
+def _announce(url: str, open_browser: bool) -> None:
+    click.echo("softpace is open at this private address (for this computer only):")
+    click.echo(f"  {url}")
+    click.echo("Ctrl-C stops it.")
+    if open_browser:
+        import webbrowser
+
+        webbrowser.open(url)
 
 
 @click.command()
@@ -101,24 +104,20 @@ def reminders(
 
         softpace reminders --ics reminders.ics --practice-at 21:00
     """
-    from datetime import time
-
     from softpace.atomic import write_bytes_atomic
-    from softpace.reminders import parse_clock, reminders_ics
+    from softpace.reminders import calendar_for, parse_clock
 
     context = _context(ctx)
     s = context.settings
-    practice = parse_clock(practice_at, "--practice-at") if practice_at else s.reminder_time
-    checkin = parse_clock(checkin_at, "--checkin-at") if checkin_at else s.checkin_time
-    data = reminders_ics(
-        practice or time(20, 0),
-        checkin or time(8, 30),
+    calendar = calendar_for(
+        parse_clock(practice_at, "--practice-at") if practice_at else s.reminder_time,
+        parse_clock(checkin_at, "--checkin-at") if checkin_at else s.checkin_time,
         starts_on=context.today(),
         discreet=s.discreet if discreet is None else discreet,
     )
-    write_bytes_atomic(ics_path, data)
+    write_bytes_atomic(ics_path, calendar.data)
     click.echo(
-        f"Wrote {ics_path}: practice at {(practice or time(20, 0)).strftime('%H:%M')}, "
-        f"check-in at {(checkin or time(8, 30)).strftime('%H:%M')}, daily. "
-        "Open it on your phone to add it to the calendar."
+        f"Wrote {ics_path}: practice at {calendar.practice_at.strftime('%H:%M')}, check-in at "
+        f"{calendar.checkin_at.strftime('%H:%M')}, daily. Open it on your phone to add it to "
+        "the calendar."
     )

@@ -3,7 +3,6 @@ files they use (today's audio, the static scripts, the calendar). Nothing here w
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from starlette.requests import Request
@@ -16,6 +15,7 @@ from starlette.responses import (
 )
 
 from softpace import app
+from softpace.reminders import DEFAULT_CHECKIN_AT, DEFAULT_PRACTICE_AT
 from softpace.share.security import NO_STORE, new_nonce, page_headers
 from softpace.web import checkin
 from softpace.web.assets import asset
@@ -211,24 +211,19 @@ def reminders_page(state: WebState, request: Request) -> Response:
         "reminders.html.j2",
         "/reminders",
         "Reminders",
-        practice_at=(s.reminder_time.strftime("%H:%M") if s.reminder_time else "20:00"),
-        checkin_at=(s.checkin_time.strftime("%H:%M") if s.checkin_time else "08:30"),
+        practice_at=(s.reminder_time or DEFAULT_PRACTICE_AT).strftime("%H:%M"),
+        checkin_at=(s.checkin_time or DEFAULT_CHECKIN_AT).strftime("%H:%M"),
         discreet=s.discreet,
     )
 
 
 def reminders_ics(state: WebState, request: Request) -> Response:
-    from datetime import time
-
-    from softpace.reminders import reminders_ics as make
+    from softpace.reminders import calendar_for
 
     s = state.ctx.settings
-    body = make(
-        s.reminder_time or time(20, 0),
-        s.checkin_time or time(8, 30),
-        starts_on=state.ctx.today() or date.today(),
-        discreet=s.discreet,
-    )
+    body = calendar_for(
+        s.reminder_time, s.checkin_time, starts_on=state.ctx.today(), discreet=s.discreet
+    ).data
     name = "reminders.ics" if s.discreet else "softpace-reminders.ics"
     return Response(
         body,

@@ -165,7 +165,12 @@ def test_check_in_from_the_phone_including_an_entry_made_offline(live, browser):
     browser.get(live.url)
     browser.get(live.base + "/phone")
     browser.find_element(By.CSS_SELECTOR, "form[action='/phone/start'] button").click()
-    share_url = _wait_for(lambda: browser.find_element(By.ID, "share-url").text)
+    share_url = _wait_for(
+        lambda: (
+            [e.text for e in browser.find_elements(By.ID, "share-url")]
+            and (browser.find_element(By.ID, "share-url").text)
+        )
+    )
     assert share_url.startswith("http://127.0.0.1:")
     browser.get(share_url)
     assert "Check in" in _text(browser)

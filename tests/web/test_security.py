@@ -148,6 +148,12 @@ def test_the_phone_cannot_read_the_log_unless_allowed(web, rendered, tmp_path):
     assert "Recent check-ins" not in client.get(f"/{token}/").text
     allowed, token = _phone(web, rendered, tmp_path, _desk(web, show_history=True))
     assert "Recent check-ins" in allowed.get(f"/{token}/").text
+    # discreet: never on the main page; on the note page only
+    quiet, token = _phone(
+        web, rendered, tmp_path / "d", _desk(web, show_history=True), discreet=True
+    )
+    assert "private words" not in quiet.get(f"/{token}/").text
+    assert "Recent notes" in quiet.get(f"/{token}/note").text
 
 
 def test_a_discreet_share_page_and_feed_leak_nothing(web, rendered, tmp_path):

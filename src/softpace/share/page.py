@@ -30,7 +30,8 @@ def render_page(share: Share, export: ExportResult, today: Today, nonce: str, to
             cards=others,
             nonce=nonce,
             checkin=desk.form() if desk is not None else None,
-            recent=desk.recent() if desk is not None else None,
+            # a discreet page shows no log (its dates and words); the note page may, if allowed
+            recent=desk.recent() if desk is not None and not share.discreet else None,
             queue_name=token[:8],
         )
     )
@@ -67,5 +68,11 @@ def render_note(share: Share, nonce: str, token: str) -> str:
     return (
         environment()
         .get_template("share_note.html.j2")
-        .render(album=share.album(), checkin=share.desk.form(), nonce=nonce, queue_name=token[:8])
+        .render(
+            album=share.album(),
+            checkin=share.desk.form(),
+            recent=share.desk.recent(),
+            nonce=nonce,
+            queue_name=token[:8],
+        )
     )

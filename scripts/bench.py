@@ -255,14 +255,16 @@ def bench_progress(days: int) -> None:
 def bench_share() -> None:
     from starlette.testclient import TestClient
 
-    from softpace.export import server
-    from softpace.export.bundle import export_to_folder, export_to_zip
     from softpace.publish.catalog import find_sessions
     from softpace.publish.cover import _draw
     from softpace.publish.labels import label_for
     from softpace.publish.publish import session_tags
     from softpace.publish.tags import tag_bytes
     from softpace.render import RenderJob, Voice, render_all
+    from softpace.share import routes as server
+    from softpace.share.bundle import export_to_folder, export_to_zip
+    from softpace.share.gate import Activity
+    from softpace.share.security import new_token
 
     plan = load_plan()
     with tempfile.TemporaryDirectory() as tmp:
@@ -283,8 +285,8 @@ def bench_share() -> None:
         assert again.written == () and rezip.written == ()
 
         share = server.Share(plan, work / "out", work / "share")
-        token = server.new_token()
-        app = server.create_app(share, token, f"http://lan:8765/{token}/", server.Activity())
+        token = new_token()
+        app = server.create_app(share, token, f"http://lan:8765/{token}/", Activity())
         client = TestClient(app, base_url="http://lan:8765")
         start_s, _ = timed(lambda: client.get(f"/{token}/"))
         page_s, page = timed(lambda: client.get(f"/{token}/"))

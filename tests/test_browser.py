@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import RENDERED_STAGES, start_serve
 
+pytestmark = pytest.mark.slow  # a real browser: several seconds
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 CHROMIUM_FLAGS = (
@@ -37,7 +39,7 @@ CHROMIUM_FLAGS = (
 )
 
 
-def _browser_or_skip():
+def _browser_or_skip(extra: tuple[str, ...] = ()):
     missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not Path(p).exists()]
     if missing:
         message = f"headless browser test needs {', '.join(missing)} (scripts/test.sh installs it)"
@@ -49,7 +51,7 @@ def _browser_or_skip():
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
+    for flag in (*CHROMIUM_FLAGS, *extra):
         options.add_argument(flag)
     return webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
 
@@ -76,14 +78,38 @@ def browser():
 def test_phone_browser_opens_the_share_and_plays_a_session(browser, rendered, tmp_path):
     from selenium.webdriver.common.by import By
 
+    from softpace.settings import Settings, save_settings
+    from softpace.share.fit import Recipe, write_recipe
+
+    save_settings(tmp_path / "home", Settings(short=True))
+    # as `softpace today` records it: this file is today's (short) session
+    mp3 = rendered / f"{RENDERED_STAGES[0]}.mp3"
+    write_recipe(rendered, Recipe(RENDERED_STAGES[0], "short", (), 4.0, 6.0), mp3)
     process, url = start_serve(tmp_path / "home", rendered)
     try:
         browser.get(url)
         sections = _wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "section.session"))
-        stages = [s.get_attribute("data-stage") for s in sections]
-        # today's session (the first stage, with an empty log) first, then every stage
-        assert stages == [RENDERED_STAGES[0], *RENDERED_STAGES]
-        assert "Days 4-6: entrance contact" in browser.find_element(By.TAG_NAME, "body").text
+        titles = [s.find_element(By.TAG_NAME, "h3").text for s in sections]
+        # today's session (the first stage, with an empty log) first, then the other one
+        assert titles == [
+            "1. Days 1-3: circuit and external mapping",
+            "2. Days 4-6: entrance contact",
+        ]
+        assert not browser.find_elements(By.CSS_SELECTOR, "[data-stage]")
+        ids = browser.execute_script(
+            "return [...document.querySelectorAll('[id]')].map(e => e.id);"
+        )
+        assert len(ids) == len(set(ids)), ids
+        # the disclosure widgets show their arrow; the player knows the length before play
+        summary = browser.find_element(By.TAG_NAME, "summary")
+        assert (
+            browser.execute_script("return getComputedStyle(arguments[0]).display;", summary)
+            == "list-item"
+        )
+        first_audio = sections[0].find_element(By.TAG_NAME, "audio")
+        assert _wait_for(
+            lambda: browser.execute_script("return arguments[0].duration > 0;", first_audio)
+        )
 
         # tap the second chapter of today's session: it seeks there and plays
         today = sections[0]

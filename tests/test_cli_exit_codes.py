@@ -48,6 +48,12 @@ CASES = [
     (("settings",), EXIT_OK),
     (("settings", "--set", "exhale_s=1"), EXIT_USAGE),
     (("settings", "--set", "colour=blue"), EXIT_USAGE),
+    (("app", "--host", "0.0.0.0"), EXIT_USAGE),
+    (("app", "--port", "99999"), EXIT_USAGE),
+    (("reminders",), EXIT_USAGE),
+    (("reminders", "--ics", "{tmp}/r.ics"), EXIT_OK),
+    (("reminders", "--ics", "{tmp}/r.ics", "--practice-at", "25:00"), EXIT_USAGE),
+    (("reminders", "--ics", "{tmp}/file/r.ics"), EXIT_FAILURE),
 ]
 
 

@@ -33,7 +33,7 @@ from softpace.script.narration import SessionOptions, build_timeline
 from softpace.timeline import write_timeline
 
 EXIT_CODES = {0, 1, 2, 3}
-NEVER = {"serve"}  # starts a server (on the network address unless told otherwise)
+NEVER = {"serve", "app"}  # start a server (serve: on the network address unless told otherwise)
 SLOW_OPTIONS = {"--all"}  # render --all: six sessions, minutes even with the fake engine
 RENDERING = {"script", "render", "today"}  # speech synthesis, mixing, encoding: seconds
 TODAY = date.today()
@@ -418,7 +418,7 @@ def test_a_strict_utf8_terminal_shows_non_utf8_names(tmp_path: Path) -> None:
     assert home in result.stdout
 
 
-def test_the_fuzz_reaches_every_command_but_serve() -> None:
+def test_the_fuzz_reaches_every_command_but_the_servers() -> None:
     names = {p[0] for p in ALL_COMMANDS}
     assert names == set(cli.commands) - NEVER
     assert not any(p[-1] in RENDERING for p in FAST_COMMANDS)

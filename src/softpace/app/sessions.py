@@ -239,7 +239,12 @@ def today(
     if session.stop is not None or session.stage is None:
         return session
     summary = _render(ctx, (session.stage,), session.options, choices, progress)
-    return replace(session, rendered=summary.sessions[0])
+    rendered = summary.sessions[0]
+    # the share and the app show a session as today's only when it was made for today
+    from softpace.share.fit import recipe_of, write_recipe
+
+    write_recipe(ctx.out_dir, recipe_of(session.stage.id, session.options), rendered.mp3_path)
+    return replace(session, rendered=rendered)
 
 
 def today_stage_or_stop(ctx: AppContext, as_of: date | str | None = None) -> str:

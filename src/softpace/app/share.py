@@ -9,17 +9,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from softpace.app.context import AppContext
 from softpace.app.sessions import today_stage_or_stop
 from softpace.constants import DEFAULT_IDLE_STOP_MIN, DEFAULT_PORT
 from softpace.errors import NothingRenderedError, OptionError
-from softpace.progress.model import Action
 
 if TYPE_CHECKING:
-    from softpace.export.bundle import ExportResult
-    from softpace.export.server import Share, Today
+    from softpace.share.bundle import ExportResult
+    from softpace.share.routes import Share, Today
 
 
 def export_sessions(
@@ -36,8 +35,8 @@ def export_sessions(
     `discreet` None follows the settings. With `today_only`, only today's session (a
     SafetyStopError after a red flag).
     """
-    from softpace.export.bundle import export_to_folder, export_to_zip
     from softpace.publish.catalog import find_sessions
+    from softpace.share.bundle import export_to_folder, export_to_zip
 
     if (folder is None) == (zip_path is None):
         raise OptionError("give a folder DEST, or --zip FILE (not both)")
@@ -83,21 +82,21 @@ class Sharing:
     def local_only(self) -> bool:
         return self.sock.getsockname()[0] in ("127.0.0.1", "::1")
 
-    def serve(self) -> str:
-        """Serve until idle or stopped; returns why it stopped ('Ctrl-C' on interrupt)."""
-        from softpace.export import server
+    def serve(self, stopper: Any = None) -> str:
+        """Serve until idle or stopped (Ctrl-C, SIGTERM, SIGHUP, `stopper.stop`); returns
+        why it stopped ('Ctrl-C' on interrupt). Nothing is re-raised: cleanup runs."""
+        from softpace.share.routes import run_share
 
-        try:
-            return server.run_share(self.share, self.sock, self.token, self.idle_stop_s)
-        except KeyboardInterrupt:
-            return "Ctrl-C"
+        return run_share(self.share, self.sock, self.token, self.idle_stop_s, stopper=stopper)
 
 
 @contextlib.contextmanager
 def open_share(ctx: AppContext, request: ShareRequest | None = None) -> Iterator[Sharing]:
     """Export ctx.out_dir into a private temporary folder and bind the share's socket;
     everything is removed when the block ends."""
-    from softpace.export import server
+    from softpace.share import lifecycle
+    from softpace.share.routes import Share, share_url
+    from softpace.share.security import new_token
 
     req = request or ShareRequest()
     if not (math.isfinite(req.idle_stop_min) and req.idle_stop_min > 0):
@@ -105,18 +104,18 @@ def open_share(ctx: AppContext, request: ShareRequest | None = None) -> Iterator
             f"--idle-stop must be a number of minutes above 0, got {req.idle_stop_min}"
         )
     discreet = ctx.settings.discreet if req.discreet is None else req.discreet
-    with server.private_folder() as folder:
-        share = server.Share(ctx.plan, ctx.out_dir, folder, discreet, today=lambda: today_note(ctx))
+    with lifecycle.private_folder() as folder:
+        share = Share(ctx.plan, ctx.out_dir, folder, discreet, today=lambda: today_note(ctx))
         share.current()  # nothing rendered: say so before listening
-        host = req.host or server.lan_address()
-        sock = server.bind(host or "127.0.0.1", req.port)
-        token = server.new_token()
+        host = req.host or lifecycle.lan_address()
+        sock = lifecycle.bind(host or "127.0.0.1", req.port)
+        token = new_token()
         try:
             yield Sharing(
                 share,
                 sock,
                 token,
-                server.share_url(sock, token),
+                share_url(sock, token),
                 req.idle_stop_min * 60,
                 no_network=host is None,
             )
@@ -125,12 +124,18 @@ def open_share(ctx: AppContext, request: ShareRequest | None = None) -> Iterator
 
 
 def today_note(ctx: AppContext) -> Today:
-    """What the comfort log says about today, for the top of the share page."""
-    from softpace.export.server import Today
+    """What the comfort log says about today, for the top of the share page: the stage and
+    how today's session is adapted (so the page shows the session only when it fits)."""
+    from softpace.app.sessions import plan_today
+    from softpace.share.fit import recipe_of
+    from softpace.share.routes import Today
 
-    decision = ctx.decide()
-    if decision.action is Action.STOP:
-        reason = decision.reasons[0] if decision.reasons else ""
+    session = plan_today(ctx)
+    if session.stop is not None or session.stage is None:
+        reason = session.reasons[0] if session.reasons else ""
         return Today(None, f"Exposure practice is paused. {reason}".strip())
-    stage = ctx.plan.stage(decision.stage)
-    return Today(stage.id, f"Today: session {stage.number}.")
+    return Today(
+        session.stage.id,
+        f"Today: session {session.stage.number}.",
+        recipe_of(session.stage.id, session.options),
+    )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from softpace.errors import OptionError
+from softpace.errors import OptionError, OutputError
 
 if TYPE_CHECKING:  # the voice modules load numpy: only the operations that need them do
     from softpace.app.context import AppContext
@@ -18,6 +18,9 @@ if TYPE_CHECKING:  # the voice modules load numpy: only the operations that need
     from softpace.voice.engine import EngineVoice
     from softpace.voice.preview import Preview
     from softpace.voice.recorded import PackReport
+
+
+MAX_PACK_NAME_BYTES = 64  # a folder name, well within every file system's limit
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,14 @@ def record_list(ctx: AppContext, pack: str, folder: Path | None = None) -> Recor
 
     check_pack_name(pack)
     lines = spoken_lines(ctx.plan)
-    csv_path, html_path = write_record_list(lines, folder or ctx.user_voices_dir / pack, pack)
+    target = folder or ctx.user_voices_dir / pack
+    try:
+        csv_path, html_path = write_record_list(lines, target, pack)
+    except OSError as exc:
+        raise OutputError(
+            f"could not write the record list into {target}: {exc.strerror or exc}; "
+            "choose another folder with --out"
+        ) from exc
     return RecordList(len(lines), csv_path, html_path)
 
 
@@ -95,7 +105,10 @@ def check_voice_pack(ctx: AppContext, pack: str) -> PackCheck:
 def check_pack_name(pack: str) -> None:
     """A pack is a folder in the voices folder: a plain, printable name, no path."""
     plain = pack.isprintable() and pack.encode("utf-8", "replace").decode() == pack
-    if not pack or not plain or pack != Path(pack).name or pack.startswith("."):
+    if not 0 < len(pack.encode("utf-8", "surrogatepass")) <= MAX_PACK_NAME_BYTES:
+        plain = False
+    if not plain or pack != Path(pack).name or pack.startswith("."):
         raise OptionError(
-            f"a pack name is a plain folder name (letters, digits, - or _), got {pack!r}"
+            "a pack name is a plain folder name of up to "
+            f"{MAX_PACK_NAME_BYTES} bytes (letters, digits, - or _), got {pack[:80]!r}"
         )

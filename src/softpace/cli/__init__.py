@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from softpace import __version__
-from softpace.cli import progress, sessions, settings, share, voices
+from softpace.cli import app, progress, sessions, settings, share, voices
 from softpace.cli.common import CliState
 from softpace.errors import EXIT_SAFETY_STOP, SoftpaceError
 
@@ -78,6 +78,8 @@ for _command in (
     progress.history,
     progress.clear_flags,
     settings.settings,
+    app.app_command,
+    app.reminders,
 ):
     cli.add_command(_command)
 

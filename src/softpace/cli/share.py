@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from softpace.app.share import Sharing
 
 from softpace.cli.common import CliState, discreet_option, pass_state, source_option
 from softpace.constants import DEFAULT_IDLE_STOP_MIN, DEFAULT_PORT
@@ -107,22 +111,32 @@ def serve(
         softpace serve
         softpace serve --discreet --port 8800
     """
-    import segno
-
     from softpace.app import ShareRequest, open_share
+    from softpace.share.lifecycle import Stopper, stop_on_signals
 
     request = ShareRequest(host, port, idle_minutes, discreet)
-    with open_share(state.app(source_dir), request) as sharing:
-        if sharing.no_network:
-            click.echo("No network found: sharing with this computer only.", err=True)
-        where = "in this computer's browser" if sharing.local_only else "on your phone (same Wi-Fi)"
-        click.echo(f"Open this address {where}, or scan the code:")
-        click.echo(f"  {sharing.url}")
-        click.echo(f"Podcast feed (AntennaPod: add podcast by address): {sharing.feed_url}")
+    ctx = state.app(source_dir)
+    with stop_on_signals(Stopper()) as stopper, open_share(ctx, request) as sharing:
+        _announce(sharing, idle_minutes)
+        why = sharing.serve(stopper)
+    click.echo("Sharing stopped." if why == "stopped" else f"Sharing stopped ({why}).")
+
+
+def _announce(sharing: Sharing, idle_minutes: float) -> None:
+    """Where to open the share; a QR code only when a phone can reach the address."""
+    import segno
+
+    if sharing.no_network:
+        click.echo("No network found: sharing with this computer only.", err=True)
+    if sharing.local_only:
+        click.echo("Open this address in a browser on this computer:")
+    else:
+        click.echo("Open this address on your phone (same Wi-Fi), or scan the code:")
+    click.echo(f"  {sharing.url}")
+    click.echo(f"Podcast feed (AntennaPod: add podcast by address): {sharing.feed_url}")
+    if not sharing.local_only:
         segno.make(sharing.url, error="m").terminal(out=sys.stdout, compact=True)
-        click.echo(
-            f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
-            "Ctrl-C stops it now."
-        )
-        why = sharing.serve()
-    click.echo(f"Sharing stopped ({why}).")
+    click.echo(
+        f"Keep this address private. Stops after {idle_minutes:g} min without a visit; "
+        "Ctrl-C stops it now."
+    )

@@ -9,9 +9,9 @@ import pytest
 from mutagen.id3 import ID3
 
 from softpace.errors import NothingRenderedError, OutputError
-from softpace.export.bundle import export_to_folder, export_to_zip
 from softpace.publish.catalog import find_sessions, rendered_sessions
 from softpace.publish.tags import split_tag
+from softpace.share.bundle import export_to_folder, export_to_zip
 from tests.conftest import RENDERED_STAGES
 
 
@@ -111,3 +111,28 @@ def test_export_into_a_file_is_refused_and_writes_nothing(plan, rendered, tmp_pa
     with pytest.raises(OutputError, match="DIR"):
         export_to_folder(plan, find_sessions(plan, rendered), blocker / "phone")
     assert blocker.read_text() == "x"
+
+
+def test_a_discreet_export_removes_the_plain_names_softpace_left_there(plan, rendered, tmp_path):
+    sessions = find_sessions(plan, rendered)
+    dest = tmp_path / "phone"
+    export_to_folder(plan, sessions, dest)
+    (dest / "my-own-notes.txt").write_text("keep me")
+    export_to_folder(plan, sessions, dest, discreet=True)
+    names = {p.name for p in dest.iterdir()}
+    assert not [n for n in names if any(s in n for s in RENDERED_STAGES)], names
+    assert "practice-1.mp3" in names and "my-own-notes.txt" in names
+    # and back: the discreet names go when exporting plainly again
+    export_to_folder(plan, sessions, dest)
+    assert not [n for n in (p.name for p in dest.iterdir()) if n.startswith("practice-")]
+
+
+def test_a_file_with_a_session_name_that_is_not_ours_is_never_removed(plan, rendered, tmp_path):
+    sessions = find_sessions(plan, rendered)
+    dest = tmp_path / "phone"
+    dest.mkdir()
+    (dest / "entrance-contact.mp3").write_bytes(b"someone else's recording")
+    with pytest.raises(OutputError, match="not made by it"):
+        export_to_folder(plan, sessions, dest, discreet=True)
+    assert (dest / "entrance-contact.mp3").read_bytes() == b"someone else's recording"
+    assert not (dest / "practice-1.mp3").exists()  # nothing exported

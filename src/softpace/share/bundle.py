@@ -5,6 +5,12 @@ Each session becomes `<stem>.mp3` (tagged for the chosen label: plain or discree
 already hold the same bytes are left untouched, so re-exporting to a synced folder or a
 phone copies only what changed. A zip is rebuilt beside the old one and replaces it only
 when its contents differ.
+
+A folder export also removes softpace's own files from an earlier export there under the
+other naming (`entrance-contact.mp3` after switching to discreet `practice-2.mp3`, or
+back), so a discreet folder never keeps revealing names. Only files softpace can tell
+are its own go: an MP3 whose tags say softpace made it, and the .lrc/.vtt beside it.
+Anything else with such a name is left alone, and the export is refused with a message.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from datetime import datetime
 from pathlib import Path
 
 from softpace.atomic import atomic_update, ensure_writable_dir
+from softpace.errors import OutputError
 from softpace.plan.model import Plan
 from softpace.publish.catalog import SessionFiles
 from softpace.publish.labels import Label, label_for
@@ -57,6 +64,7 @@ def export_to_folder(
     plan: Plan, sessions: Sequence[SessionFiles], folder: Path, discreet: bool = False
 ) -> ExportResult:
     ensure_writable_dir(folder, option="DIR", what="export folder")
+    stale = _other_naming(plan, folder, discreet)
     exported: list[ExportedSession] = []
     written: list[str] = []
     unchanged: list[str] = []
@@ -64,7 +72,49 @@ def export_to_folder(
         done = write_files(files, folder)
         written += done
         unchanged += [f.name for f in files if f.name not in done]
+    for path in stale:
+        path.unlink(missing_ok=True)
     return ExportResult(folder, tuple(exported), tuple(written), tuple(unchanged))
+
+
+def _other_naming(plan: Plan, folder: Path, discreet: bool) -> list[Path]:
+    """softpace's own files in `folder` named the other way (plain vs discreet), to
+    remove after this export; refuses when a file has such a name but is not ours."""
+    from softpace.publish.labels import ARTIST, DISCREET_ALBUM
+
+    found: list[Path] = []
+    strangers: list[str] = []
+    for stage in plan.stages:
+        other = label_for(plan, stage, not discreet)
+        mp3 = folder / other.mp3
+        sidecars = [folder / other.lrc, folder / other.vtt]
+        present = [p for p in (mp3, *sidecars) if p.is_file()]
+        if not present:
+            continue
+        artist = _mp3_artist(mp3) if mp3.is_file() else None
+        ours = artist == (DISCREET_ALBUM if other.discreet else ARTIST)
+        if ours:
+            found += present
+        else:
+            strangers += [p.name for p in present]
+    if strangers:
+        raise OutputError(
+            f"{folder} holds {', '.join(sorted(strangers))}, named like softpace's "
+            f"{'plain' if discreet else 'discreet'} sessions but not made by it; "
+            "move them away or export into another folder (nothing was exported)"
+        )
+    return found
+
+
+def _mp3_artist(path: Path) -> str | None:
+    from mutagen import MutagenError
+    from mutagen.id3 import ID3
+
+    try:
+        frame = ID3(path).get("TPE1")  # type: ignore[no-untyped-call, unused-ignore]  # mutagen: untyped
+    except (MutagenError, OSError, ValueError):
+        return None
+    return str(frame.text[0]) if frame is not None and frame.text else None
 
 
 def export_to_zip(

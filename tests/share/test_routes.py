@@ -1,5 +1,5 @@
-"""The LAN share: the token gate, traversal attempts, HTTP Range, the page, the feed and the
-idle stop."""
+"""The LAN share: the token gate, the Host check, traversal attempts, HTTP Range, the page,
+the feed, the idle stop and the phone's check-in."""
 
 from __future__ import annotations
 
@@ -21,8 +21,11 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from softpace.errors import NothingRenderedError, ShareError
-from softpace.export import server
-from softpace.export.server import Activity, Share, Today
+from softpace.share import feed, lifecycle, security
+from softpace.share import routes as server
+from softpace.share.fit import Recipe, write_recipe
+from softpace.share.gate import Activity
+from softpace.share.routes import Share, Today
 from tests.conftest import RENDERED_STAGES
 
 TOKEN = "k3y-0f-tw3nty-tw0-ch4r"
@@ -61,7 +64,7 @@ def _raw_get(app, raw_path: bytes) -> int:
         "raw_path": raw_path,
         "root_path": "",
         "query_string": b"",
-        "headers": [(b"host", b"phone.test")],
+        "headers": [(b"host", b"phone.test:8765")],
         "client": ("192.0.2.9", 5000),
         "server": ("phone.test", 8765),
     }
@@ -97,19 +100,19 @@ def test_the_page_needs_the_token(share):
 
 def test_tokens_are_compared_in_constant_time(share, monkeypatch):
     calls = []
-    real = server.hmac.compare_digest
+    real = security.hmac.compare_digest
 
     def spy(a, b):
         calls.append((a, b))
         return real(a, b)
 
-    monkeypatch.setattr(server.hmac, "compare_digest", spy)
+    monkeypatch.setattr(security.hmac, "compare_digest", spy)
     _client(share).get("/guess/")
     assert calls == [(b"guess", TOKEN.encode())]
 
 
 def test_new_tokens_are_long_and_random():
-    tokens = {server.new_token() for _ in range(50)}
+    tokens = {security.new_token() for _ in range(50)}
     assert len(tokens) == 50 and all(len(t) >= 22 for t in tokens)
 
 
@@ -218,13 +221,29 @@ def test_a_malformed_range_is_refused_not_served(share):
 # -- the page ----------------------------------------------------------------------------------
 
 
-def test_the_page_lists_today_first_then_every_stage(plan, rendered, tmp_path):
-    share = Share(plan, rendered, tmp_path / "share", today=lambda: Today("entrance-contact", ""))
+def _today(plan, rendered, stage_id="entrance-contact", **recipe):
+    """Today is `stage_id`, as the rendered session was made (recorded in its recipe)."""
+    wanted = Recipe(stage_id, "short", (), 4.0, 6.0)
+    wanted = Recipe(**{**wanted.__dict__, **recipe})
+    if (rendered / f"{stage_id}.mp3").exists():
+        write_recipe(
+            rendered, Recipe(stage_id, "short", (), 4.0, 6.0), rendered / f"{stage_id}.mp3"
+        )
+    return Today(stage_id, "", wanted)
+
+
+def test_the_page_lists_today_first_then_the_others(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan
+    today = _today(plan, rendered)
+    share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
     html = _client(share).get(f"/{TOKEN}/").text
-    order = [html.index(f'data-stage="{s}"') for s in ("entrance-contact", "external-mapping")]
-    assert order[0] < order[1]  # today's session comes first
-    assert html.count('data-stage="entrance-contact"') == 2  # today, and in the full list
-    assert html.count("<audio") == 1 + len(RENDERED_STAGES)
+    assert html.index(">Today<") < html.index("Days 4-6") < html.index("Days 1-3")
+    assert html.count("Days 4-6: entrance contact</h3>") == 1  # not twice
+    assert html.count("<audio") == len(RENDERED_STAGES)
+    assert "data-stage" not in html
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), ids  # no id twice
+    assert 'preload="metadata"' in html  # the player knows the length before play
     assert 'src="files/external-mapping.mp3"' in html
     assert 'href="files/external-mapping.mp3" download' in html
     timeline = share.current().sessions[0].timeline
@@ -232,7 +251,34 @@ def test_the_page_lists_today_first_then_every_stage(plan, rendered, tmp_path):
         assert f'data-start="{segment.start_s:.3f}"' in html
         assert segment.title.replace("'", "&#39;") in html
     csp = _client(share).get(f"/{TOKEN}/").headers["content-security-policy"]
-    assert "script-src 'nonce-" in csp
+    assert "script-src 'nonce-" in csp and "unsafe-inline" not in csp
+
+
+def test_today_is_matched_by_stage_and_adaptation(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan  # the plan the fixture sessions were rendered from
+    # today wants the session adapted for burning (slower breath); the file is the plain one
+    today = _today(plan, rendered, modifiers=("burning",), inhale_s=5.0, exhale_s=7.5)
+    share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
+    html = _client(share).get(f"/{TOKEN}/").text
+    assert ">Today<" not in html and "not here yet" in html
+    # a session without a recipe fits only when nothing adapts today and its length matches
+    (rendered / "entrance-contact.recipe.json").unlink()
+    plain = Today("entrance-contact", "", Recipe("entrance-contact", "short", (), 4.0, 6.0))
+    share = Share(plan, rendered, tmp_path / "share2", today=lambda: plain)
+    assert ">Today<" in _client(share).get(f"/{TOKEN}/").text
+    slower = Today("entrance-contact", "", Recipe("entrance-contact", "short", (), 5.0, 7.0))
+    share = Share(plan, rendered, tmp_path / "share3", today=lambda: slower)
+    assert ">Today<" not in _client(share).get(f"/{TOKEN}/").text
+
+
+def test_a_single_session_shows_once(tiny_plan, rendered, tmp_path):
+    plan = tiny_plan
+    for path in rendered.glob("external-mapping.*"):
+        path.unlink()
+    today = _today(plan, rendered)
+    share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
+    html = _client(share).get(f"/{TOKEN}/").text
+    assert html.count("<audio") == 1 and "Other sessions" not in html
 
 
 def test_a_pause_is_shown_and_no_session_is_offered_as_today(plan, rendered, tmp_path):
@@ -240,13 +286,14 @@ def test_a_pause_is_shown_and_no_session_is_offered_as_today(plan, rendered, tmp
     share = Share(plan, rendered, tmp_path / "share", today=lambda: paused)
     html = _client(share).get(f"/{TOKEN}/").text
     assert "Exposure practice is paused" in html
-    assert 'id="today"' not in html
+    assert ">Today<" not in html
 
 
 def test_today_not_rendered_says_what_to_run(plan, rendered, tmp_path):
-    share = Share(plan, rendered, tmp_path / "share", today=lambda: Today("gentle-strength", ""))
+    today = _today(plan, rendered, "gentle-strength")
+    share = Share(plan, rendered, tmp_path / "share", today=lambda: today)
     html = _client(share).get(f"/{TOKEN}/").text
-    assert "softpace today" in html and 'id="today"' not in html
+    assert "softpace today" in html and ">Today<" not in html
 
 
 def test_discreet_page_and_feed_reveal_nothing_in_titles(plan, rendered, tmp_path):
@@ -286,7 +333,7 @@ def test_the_feed_has_absolute_enclosures_with_length_and_type(share):
         assert int(enclosure.get("length")) == len(body)
         assert item.find("guid").get("isPermaLink") == "false"
         assert item.findtext("pubDate")
-    assert channel.find(f"{{{server.ITUNES_NS}}}image").get("href") == f"{BASE}cover.png"
+    assert channel.find(f"{{{feed.ITUNES_NS}}}image").get("href") == f"{BASE}cover.png"
 
 
 def test_the_feed_picks_up_a_new_session(plan, share, rendered):
@@ -325,8 +372,8 @@ def test_only_requests_with_the_token_count_as_activity(share):
 
 
 def test_the_server_stops_itself_when_idle(share):
-    sock = server.bind("127.0.0.1", 0)
-    token = server.new_token()
+    sock = lifecycle.bind("127.0.0.1", 0)
+    token = security.new_token()
     url = server.share_url(sock, token)
     result: dict[str, str] = {}
     thread = threading.Thread(
@@ -343,7 +390,7 @@ def test_the_server_stops_itself_when_idle(share):
             time.sleep(0.1)
     thread.join(timeout=15)
     assert not thread.is_alive()
-    assert result["why"] == "no requests for 0.8 s"
+    assert result["why"] == "no visit for 0.8 s"
     assert time.monotonic() - started < 10
     with pytest.raises(urllib.error.URLError):
         urllib.request.urlopen(url, timeout=2)
@@ -353,24 +400,24 @@ def test_the_server_stops_itself_when_idle(share):
 
 
 def test_a_port_in_use_says_what_to_do():
-    taken = server.bind("127.0.0.1", 0)
+    taken = lifecycle.bind("127.0.0.1", 0)
     port = taken.getsockname()[1]
     try:
         with pytest.raises(ShareError, match=f"port {port} .* in use.*--port"):
-            server.bind("127.0.0.1", port)
+            lifecycle.bind("127.0.0.1", port)
     finally:
         taken.close()
 
 
 def test_an_address_that_is_not_ours_says_what_to_do():
     with pytest.raises(ShareError, match="not an address"):
-        server.bind("192.0.2.77", 0)  # TEST-NET-1: no machine has it
+        lifecycle.bind("192.0.2.77", 0)  # TEST-NET-1: no machine has it
     with pytest.raises(ShareError, match="--host"):
-        server.bind("no such host.invalid", 0)
+        lifecycle.bind("no such host.invalid", 0)
 
 
 def test_the_lan_address_is_not_loopback():
-    address = server.lan_address()
+    address = lifecycle.lan_address()
     assert address is None or not address.startswith("127.")
     if address is not None:
         with socket.socket() as probe:

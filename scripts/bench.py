@@ -80,6 +80,7 @@ def main() -> None:
     elif args.memory_child:
         memory_child(args.memory_child)
     else:
+        run_process([sys.executable, "-c", "pass"])  # start the runner while this is small
         bench_processes(max(3, args.pairs), not args.skip_all, not args.skip_engines)
         if not args.skip_breakdown:
             bench_render(args.stage, not args.skip_pydub, False)
@@ -108,25 +109,64 @@ with open(out, "wb") as dst:
 """
 
 
+# Runs each command it is sent and answers with its wall time and peak RSS. It is a small
+# process of its own because Linux carries the peak RSS of the process that forks into
+# the child's ru_maxrss (exec keeps it): forked from this script, holding decoded audio,
+# every child would report at least this script's own peak.
+RUNNER = """
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(json.loads(line), stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        tail = errors.read().decode(errors="replace")[-2000:]
+    code = os.waitstatus_to_exitcode(status)
+    print(json.dumps([seconds, code, usage.ru_maxrss, tail]), flush=True)
+"""
+
+
 @dataclasses.dataclass(frozen=True)
 class Run:
     seconds: float
     peak_mb: float
 
 
+class Runner:
+    """Runs commands to the end from a small helper process (see RUNNER): wall time, and
+    peak RSS from wait4(), which on Linux is the largest of the child and the
+    descendants it waited for (render --all's workers too)."""
+
+    def __init__(self) -> None:
+        self.helper = subprocess.Popen(
+            [sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(self, argv: list[str]) -> Run:
+        assert self.helper.stdin is not None and self.helper.stdout is not None
+        self.helper.stdin.write(json.dumps(argv) + "\n")
+        self.helper.stdin.flush()
+        seconds, code, peak_kb, tail = json.loads(self.helper.stdout.readline())
+        if code != 0:
+            raise SystemExit(f"{' '.join(argv)} failed (exit {code}):\n{tail}")
+        return Run(seconds, peak_kb / 1024)
+
+    def close(self) -> None:
+        assert self.helper.stdin is not None
+        self.helper.stdin.close()
+        self.helper.wait()
+
+
+RUNNER_PROCESS: Runner | None = None
+
+
 def run_process(argv: list[str]) -> Run:
-    """Run `argv` to the end; its wall time and peak RSS (ru_maxrss of the reaped child,
-    which on Linux is the largest of the child and the descendants it waited for)."""
-    with tempfile.TemporaryFile() as errors:
-        started = time.perf_counter()
-        child = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=errors)
-        _, status, usage = os.wait4(child.pid, 0)
-        seconds = time.perf_counter() - started
-        child.returncode = os.waitstatus_to_exitcode(status)
-        if child.returncode != 0:
-            errors.seek(0)
-            raise SystemExit(f"{' '.join(argv)} failed:\n{errors.read().decode()[-2000:]}")
-    return Run(seconds, usage.ru_maxrss / 1024)
+    global RUNNER_PROCESS
+    if RUNNER_PROCESS is None:
+        RUNNER_PROCESS = Runner()
+    return RUNNER_PROCESS.run(argv)
 
 
 def softpace_argv() -> list[str]:

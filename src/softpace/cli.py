@@ -238,6 +238,7 @@ def script(
     show_default=True,
     help="Folder to write the MP3 and timeline files into.",
 )
+@click.option("--force", is_flag=True, help="Render even sessions that are up to date.")
 @session_options
 @tones_option
 @pass_app
@@ -246,6 +247,7 @@ def render(
     stage: str | None,
     render_every: bool,
     out_dir: Path,
+    force: bool,
     voice: str,
     inhale_s: float,
     exhale_s: float,
@@ -255,6 +257,8 @@ def render(
     """Render a stage (or --all) to <stage>.mp3 and <stage>.timeline.json.
 
     --all renders stages in parallel, one process per core, and prints the total time.
+    A session whose files already come from the same timeline, voice, settings and
+    softpace version is left alone (and says so); --force renders it anyway.
 
     Example:
 
@@ -265,7 +269,8 @@ def render(
         raise click.UsageError("name one STAGE, or pass --all (see `softpace stages`)")
     plan = app.plan()
     chosen = plan.stages if render_every else (plan.stage(stage or ""),)
-    _render(app, plan, chosen, out_dir, voice, _options(inhale_s, exhale_s, short), tones)
+    options = _options(inhale_s, exhale_s, short)
+    _render(app, plan, chosen, out_dir, voice, options, tones, force)
 
 
 @cli.command()
@@ -519,11 +524,14 @@ def _render(
     voice: str,
     options: Any,
     tones: str = "normal",
+    force: bool = False,
 ) -> None:
     from softpace.atomic import ensure_writable_dir
     from softpace.render import RenderJob, render_all, total_samples
 
-    job = RenderJob(plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options, tones=tones)
+    job = RenderJob(
+        plan=plan, stages=tuple(chosen), out_dir=out_dir, options=options, tones=tones, force=force
+    )
     ensure_writable_dir(out_dir)
     recipe = app.voice(voice)
     started = time.perf_counter()
@@ -531,9 +539,12 @@ def _render(
         results = render_all(job, recipe, advance)
     for result in results:
         minutes, seconds = divmod(round(result.duration_s), 60)
-        click.echo(f"{result.mp3_path}  ({minutes}:{seconds:02d})")
+        same = "  unchanged, left as it was (--force renders it again)" if result.skipped else ""
+        click.echo(f"{result.mp3_path}  ({minutes}:{seconds:02d}){same}")
+    made = sum(not r.skipped for r in results)
     click.echo(
-        f"rendered {len(results)} session(s) in {time.perf_counter() - started:.1f} s",
+        f"rendered {made} session(s) in {time.perf_counter() - started:.1f} s"
+        + (f"; {len(results) - made} unchanged" if made < len(results) else ""),
         err=True,
     )
 

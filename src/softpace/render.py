@@ -337,10 +337,15 @@ def _in_workers(
 def _render_in_worker(
     job: RenderJob, stage: Stage, timeline: Timeline, voice: Voice, made: int
 ) -> RenderedSession:
-    speaker = voice.speaker()
-    rendered = _render_timeline(
-        job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force, None, made
-    )
+    try:
+        speaker = voice.speaker()
+        rendered = _render_timeline(
+            job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force, None, made
+        )
+    except SystemExit as stop:  # told to stop: the partial files are already removed
+        # The executor would report this and wait for more work, from a parent that may
+        # be gone; end the process instead.
+        os._exit(stop.code if isinstance(stop.code, int) else 1)
     assert rendered is not None
     return rendered
 

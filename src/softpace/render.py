@@ -277,7 +277,10 @@ def render_all(
             before = speaker.synthesized
             timelines[stage.id] = session_timeline(job.plan, stage, job.options, speaker)
             made[stage.id] = speaker.synthesized - before
-            if not job.force:
+        workers = min(len(job.stages), workers or os.cpu_count() or 1)
+        parallel = workers > 1 and voice.cache_dir is not None
+        if parallel and not job.force:  # no worker for what is up to date
+            for stage in job.stages:
                 unchanged = _render_timeline(
                     job.plan, stage, timelines[stage.id], speaker, job.out_dir, job.tones,
                     False, progress, made[stage.id], check_only=True,
@@ -287,18 +290,18 @@ def render_all(
         todo = sorted(
             (s for s in job.stages if s.id not in done), key=lambda s: -timelines[s.id].n_samples
         )
-        workers = min(len(todo), workers or os.cpu_count() or 1)
-        if workers <= 1 or voice.cache_dir is None:
+        if not parallel or len(todo) <= 1:
             for stage in todo:
-                timeline = timelines[stage.id]
                 rendered = _render_timeline(
-                    job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force,
-                    progress, made[stage.id],
+                    job.plan, stage, timelines[stage.id], speaker, job.out_dir, job.tones,
+                    job.force, progress, made[stage.id],
                 )  # fmt: skip
                 assert rendered is not None
                 done[stage.id] = rendered
         else:
-            done |= _in_workers(job, voice, todo, timelines, made, workers, progress)
+            done |= _in_workers(
+                job, voice, todo, timelines, made, min(workers, len(todo)), progress
+            )
     refresh_playlist(job.plan, job.out_dir)
     return [done[stage.id] for stage in job.stages]
 

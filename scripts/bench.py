@@ -10,7 +10,7 @@ render: (a) cold, (b) warm, the loudness pass, one mixing pass, (c) the encoder 
 the same audio, (d) a naive pydub mix of the same timeline (one AudioSegment.overlay per
 cue) as a reference; and peak memory (RSS) rendering a 15- and a 60-minute session, each
 in a fresh process. Timings on a shared machine are noisy: read the load average printed.
-Run: python scripts/bench.py [--pairs N] [--stage ID] [--skip-all] [--skip-engines]
+Run: python scripts/bench.py [--pairs N] [--stage ID] [--skip-stages] [--skip-all] [--skip-engines]
      [--skip-breakdown] [--skip-pydub] [--skip-memory]
 
 Comfort log: writing, loading and deciding over a log of --days days of daily practice
@@ -63,6 +63,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", help="stage id (default: the longest session)")
     parser.add_argument("--pairs", type=int, default=3, help="warm/floor pairs (at least 3)")
+    parser.add_argument("--skip-stages", action="store_true", help="leave out single stages")
     parser.add_argument("--skip-all", action="store_true", help="leave out render --all")
     parser.add_argument("--skip-engines", action="store_true", help="leave out the engines")
     parser.add_argument("--skip-breakdown", action="store_true", help="leave out (a)-(d)")
@@ -81,7 +82,9 @@ def main() -> None:
         memory_child(args.memory_child)
     else:
         run_process([sys.executable, "-c", "pass"])  # start the runner while this is small
-        bench_processes(max(3, args.pairs), not args.skip_all, not args.skip_engines)
+        bench_processes(
+            max(3, args.pairs), not args.skip_stages, not args.skip_all, not args.skip_engines
+        )
         if not args.skip_breakdown:
             bench_render(args.stage, not args.skip_pydub, False)
         if not args.skip_memory:
@@ -258,7 +261,7 @@ def report_pairs(name: str, cold: Run, renders: list[Run], floors: list[Run]) ->
     return median(ratios)
 
 
-def bench_processes(pairs: int, with_all: bool, with_engines: bool) -> None:
+def bench_processes(pairs: int, with_stages: bool, with_all: bool, with_engines: bool) -> None:
     plan = load_plan()
     by_length = sorted(plan.stages, key=plan.session_length_s)
     print(f"cores: {os.cpu_count()}; load average at start: {load_text()}")
@@ -268,7 +271,7 @@ def bench_processes(pairs: int, with_all: bool, with_engines: bool) -> None:
         print(f"softpace --help (median of 5):    {median(helps):7.2f} s  (target < 0.3)")
         print(f"softpace render STAGE, as a process, against lameenc alone on the same audio "
               f"({bench.kbps} kbps, q{bench.quality}), {pairs} alternating pairs:")  # fmt: skip
-        for stage in (by_length[0], by_length[-1]):
+        for stage in (by_length[0], by_length[-1]) if with_stages else ():
             home, out = bench.fresh_home(), bench.work / f"out-{stage.id}"
             cold = bench.render(home, out, [stage.id])
             pcm = bench.pcm([out / f"{stage.id}.mp3"])
@@ -345,10 +348,11 @@ def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> N
             lambda: render_session(plan, stage, options, cold_speaker, work / "out")
         )
         warm_speaker = Speaker(engine, profile, work / "cache")
+        # force: the files in place are up to date, and a render would leave them alone
         warm_s, warm = timed(
-            lambda: render_session(plan, stage, options, warm_speaker, work / "out")
+            lambda: render_session(plan, stage, options, warm_speaker, work / "out", force=True)
         )
-        assert warm.synthesized == 0
+        assert warm.synthesized == 0 and not warm.skipped
 
         timeline = session_timeline(plan, stage, options, warm_speaker)
         clips = {e.text or "": warm_speaker.clip(e.text or "") for e in timeline.speech()}

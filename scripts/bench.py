@@ -1,11 +1,17 @@
 """Benchmarks: render speed and memory for full-length stages, or the comfort log.
 
-Render (default): (a) cold render seconds (empty speech cache), (b) warm render seconds
-(speech cached), (c) seconds for the same MP3 encoder and settings to encode the same
-audio alone, (d) seconds for a naive pydub mix of the same timeline (one
-AudioSegment.overlay per cue, pydub's own Sine tones) as a reference; then peak memory
-(RSS) rendering a 15- and a 60-minute session, each in a fresh process.
-Run: python scripts/bench.py [--stage ID] [--skip-pydub] [--skip-memory]
+Render (default), what users get: `softpace --help`; the real `softpace render STAGE`
+command as a separate process, cold (empty caches) and warm, for the shortest and the
+longest stage and for `render --all`, each warm run paired with the encode floor (a
+process running lameenc alone on the same decoded audio at the same bitrate), in
+alternation; medians of the pairs, their ratios and peak RSS; each speech engine among
+the voice profiles (cold and warm, longest stage). Then the in-process breakdown of one
+render: (a) cold, (b) warm, the loudness pass, one mixing pass, (c) the encoder alone on
+the same audio, (d) a naive pydub mix of the same timeline (one AudioSegment.overlay per
+cue) as a reference; and peak memory (RSS) rendering a 15- and a 60-minute session, each
+in a fresh process. Timings on a shared machine are noisy: read the load average printed.
+Run: python scripts/bench.py [--pairs N] [--stage ID] [--skip-stages] [--skip-all] [--skip-engines]
+     [--skip-breakdown] [--skip-pydub] [--skip-memory]
 
 Comfort log: writing, loading and deciding over a log of --days days of daily practice
 (with next-day ratings, some spikes and symptoms). Run: python scripts/bench.py --progress
@@ -19,14 +25,18 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -51,7 +61,11 @@ def timed(func):  # type: ignore[no-untyped-def]
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stage", help="stage id (default: the longest session)")
-    parser.add_argument("--voice", default="calm", help="voice profile (default: calm)")
+    parser.add_argument("--pairs", type=int, default=3, help="warm/floor pairs (at least 3)")
+    parser.add_argument("--skip-stages", action="store_true", help="leave out single stages")
+    parser.add_argument("--skip-all", action="store_true", help="leave out render --all")
+    parser.add_argument("--skip-engines", action="store_true", help="leave out the engines")
+    parser.add_argument("--skip-breakdown", action="store_true", help="leave out (a)-(d)")
     parser.add_argument("--skip-pydub", action="store_true", help="leave out (d)")
     parser.add_argument("--skip-memory", action="store_true", help="leave out the RSS runs")
     parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
@@ -66,17 +80,264 @@ def main() -> None:
     elif args.memory_child:
         memory_child(args.memory_child)
     else:
-        bench_render(args.stage, not args.skip_pydub, not args.skip_memory, args.voice)
+        run_process([sys.executable, "-c", "pass"])  # start the runner while this is small
+        bench_processes(
+            max(3, args.pairs), not args.skip_stages, not args.skip_all, not args.skip_engines
+        )
+        if not args.skip_breakdown:
+            bench_render(args.stage, not args.skip_pydub, False)
+        if not args.skip_memory:
+            bench_memory()
 
 
-def bench_render(
-    stage_id: str | None, with_pydub: bool, with_memory: bool, voice: str = "calm"
-) -> None:
+# ---------------------------------------------------------------- what users get
+# Every figure below is a whole process started the way a user starts it, timed from
+# outside; its peak RSS comes from wait4() (the largest process of its tree, workers too).
+
+ENCODE_FLOOR = """
+import sys, lameenc
+rate, kbps, quality, out = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+with open(out, "wb") as dst:
+    for pcm_path in sys.argv[5:]:
+        encoder = lameenc.Encoder()
+        encoder.set_bit_rate(kbps)
+        encoder.set_in_sample_rate(rate)
+        encoder.set_channels(1)
+        encoder.set_quality(quality)
+        with open(pcm_path, "rb") as src:
+            while block := src.read(rate * 2 * 4):
+                dst.write(encoder.encode(block))
+        dst.write(encoder.flush())
+"""
+
+
+# Runs each command it is sent and answers with its wall time and peak RSS. It is a small
+# process of its own because Linux carries the peak RSS of the process that forks into
+# the child's ru_maxrss (exec keeps it): forked from this script, holding decoded audio,
+# every child would report at least this script's own peak.
+RUNNER = """
+import json, os, subprocess, sys, tempfile, time
+for line in sys.stdin:
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(json.loads(line), stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        seconds = time.perf_counter() - started
+        errors.seek(0)
+        tail = errors.read().decode(errors="replace")[-2000:]
+    code = os.waitstatus_to_exitcode(status)
+    print(json.dumps([seconds, code, usage.ru_maxrss, tail]), flush=True)
+"""
+
+
+@dataclasses.dataclass(frozen=True)
+class Run:
+    seconds: float
+    peak_mb: float
+
+
+class Runner:
+    """Runs commands to the end from a small helper process (see RUNNER): wall time, and
+    peak RSS from wait4(), which on Linux is the largest of the child and the
+    descendants it waited for (render --all's workers too)."""
+
+    def __init__(self) -> None:
+        self.helper = subprocess.Popen(
+            [sys.executable, "-c", RUNNER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+
+    def run(self, argv: list[str]) -> Run:
+        assert self.helper.stdin is not None and self.helper.stdout is not None
+        self.helper.stdin.write(json.dumps(argv) + "\n")
+        self.helper.stdin.flush()
+        seconds, code, peak_kb, tail = json.loads(self.helper.stdout.readline())
+        if code != 0:
+            raise SystemExit(f"{' '.join(argv)} failed (exit {code}):\n{tail}")
+        return Run(seconds, peak_kb / 1024)
+
+    def close(self) -> None:
+        assert self.helper.stdin is not None
+        self.helper.stdin.close()
+        self.helper.wait()
+
+
+RUNNER_PROCESS: Runner | None = None
+
+
+def run_process(argv: list[str]) -> Run:
+    global RUNNER_PROCESS
+    if RUNNER_PROCESS is None:
+        RUNNER_PROCESS = Runner()
+    return RUNNER_PROCESS.run(argv)
+
+
+def softpace_argv() -> list[str]:
+    """The installed `softpace` command beside this interpreter (what a user types)."""
+    script = Path(sys.executable).with_name("softpace")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "softpace"]
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def load_text() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+class ProcessBench:
+    """Renders with the real command and encodes with lameenc alone, in alternation."""
+
+    def __init__(self, work: Path, pairs: int) -> None:
+        from softpace.audio.encode import BITRATE_KBPS, LAME_QUALITY
+
+        self.work = work
+        self.pairs = pairs
+        self.cmd = softpace_argv()
+        self.kbps, self.quality = BITRATE_KBPS, LAME_QUALITY
+        self.rate = 44_100  # replaced by the decoded files' own rate
+        help_text = subprocess.run(
+            [*self.cmd, "render", "--help"], capture_output=True, text=True, check=True
+        ).stdout
+        # A render that skips unchanged sessions needs --force to do the work again.
+        self.force = ["--force"] if "--force" in help_text else []
+        self.homes = 0
+
+    def fresh_home(self) -> Path:
+        self.homes += 1
+        return self.work / f"home{self.homes}"
+
+    def render(self, home: Path, out: Path, target: list[str], *extra: str) -> Run:
+        return run_process(
+            [*self.cmd, "--home", str(home), "render", *target, "--out", str(out), *extra]
+        )
+
+    def pcm(self, mp3s: list[Path]) -> list[Path]:
+        """Decode the rendered MP3s: the audio the encode floor encodes again."""
+        from softpace.audio.verify import decode
+
+        paths = []
+        for mp3 in mp3s:
+            samples, self.rate = decode(mp3)
+            path = mp3.with_suffix(".pcm")
+            path.write_bytes(samples.astype("<i2").tobytes())
+            paths.append(path)
+        return paths
+
+    def floor(self, pcm: list[Path]) -> Run:
+        out = self.work / "floor.mp3"
+        args = [str(self.rate), str(self.kbps), str(self.quality), str(out)]
+        return run_process([sys.executable, "-c", ENCODE_FLOOR, *args, *map(str, pcm)])
+
+    def pairs_of(self, warm: Callable[[], Run], pcm: list[Path]) -> tuple[list[Run], list[Run]]:
+        renders, floors = [], []
+        for i in range(self.pairs):
+            if i % 2:  # alternate which goes first, so drifting load favours neither
+                floors.append(self.floor(pcm))
+                renders.append(warm())
+            else:
+                renders.append(warm())
+                floors.append(self.floor(pcm))
+        return renders, floors
+
+
+def report_pairs(name: str, cold: Run, renders: list[Run], floors: list[Run]) -> float:
+    ratios = [r.seconds / f.seconds for r, f in zip(renders, floors, strict=True)]
+    warm_s, floor_s = median([r.seconds for r in renders]), median([f.seconds for f in floors])
+    print(f"  {name}")
+    print(
+        f"    cold render (empty caches):   {cold.seconds:7.2f} s   peak RSS {cold.peak_mb:5.0f} MB"
+    )
+    print(f"    warm render (median of {len(renders)}):  {warm_s:7.2f} s   peak RSS "
+          f"{max(r.peak_mb for r in renders):5.0f} MB")  # fmt: skip
+    print(f"    encode floor (median):        {floor_s:7.2f} s   peak RSS "
+          f"{max(f.peak_mb for f in floors):5.0f} MB")  # fmt: skip
+    print(f"    warm / floor, pair by pair:   {', '.join(f'{r:.2f}' for r in ratios)}  "
+          f"median {median(ratios):.2f} x")  # fmt: skip
+    return median(ratios)
+
+
+def bench_processes(pairs: int, with_stages: bool, with_all: bool, with_engines: bool) -> None:
+    plan = load_plan()
+    by_length = sorted(plan.stages, key=plan.session_length_s)
+    print(f"cores: {os.cpu_count()}; load average at start: {load_text()}")
+    with tempfile.TemporaryDirectory() as tmp:
+        bench = ProcessBench(Path(tmp), pairs)
+        helps = [run_process([*bench.cmd, "--help"]).seconds for _ in range(5)]
+        print(f"softpace --help (median of 5):    {median(helps):7.2f} s  (target < 0.3)")
+        print(f"softpace render STAGE, as a process, against lameenc alone on the same audio "
+              f"({bench.kbps} kbps, q{bench.quality}), {pairs} alternating pairs:")  # fmt: skip
+        for stage in (by_length[0], by_length[-1]) if with_stages else ():
+            home, out = bench.fresh_home(), bench.work / f"out-{stage.id}"
+            cold = bench.render(home, out, [stage.id])
+            pcm = bench.pcm([out / f"{stage.id}.mp3"])
+            renders, floors = bench.pairs_of(
+                lambda home=home, out=out, stage=stage: bench.render(
+                    home, out, [stage.id], *bench.force
+                ),
+                pcm,
+            )
+            minutes = plan.session_length_s(stage) / 60
+            report_pairs(f"{stage.id} ({minutes:.1f} min)", cold, renders, floors)
+            if bench.force:
+                same = bench.render(home, out, [stage.id])
+                print(f"    unchanged, no --force (skip): {same.seconds:7.2f} s")
+        if with_all:
+            home, out = bench.fresh_home(), bench.work / "out-all"
+            cold = bench.render(home, out, ["--all"])
+            pcm = bench.pcm([out / f"{s.id}.mp3" for s in plan.stages])
+            renders, floors = bench.pairs_of(
+                lambda: bench.render(home, out, ["--all"], *bench.force), pcm
+            )
+            ratio = report_pairs(
+                f"render --all ({len(plan.stages)} stages; floor = one process encoding "
+                "every stage in turn, on one core)",
+                cold,
+                renders,
+                floors,
+            )
+            print(f"    target: warm --all <= 0.6 x the floor (got {ratio:.2f} x)")
+        if with_engines:
+            bench_engines(bench, plan, by_length[-1])
+    print(f"load average at the end: {load_text()}")
+
+
+def bench_engines(bench: ProcessBench, plan: Plan, stage: Any) -> None:
+    """Each speech engine among the voice profiles: the longest stage, cold and warm."""
+    listed = subprocess.run(
+        [*bench.cmd, "voices", "--json", "--no-engine-voices"], capture_output=True, text=True
+    )
+    if listed.returncode == 2:  # a `voices` without that option
+        listed = subprocess.run([*bench.cmd, "voices", "--json"], capture_output=True, text=True)
+    listing = json.loads(listed.stdout)
+    engines: dict[str, dict[str, Any]] = {}
+    for profile in sorted(listing["profiles"], key=lambda p: not p.get("default", False)):
+        if profile.get("installed", True):
+            engines.setdefault(profile["engine"], profile)
+    missing = sorted({p["engine"] for p in listing["profiles"]} - engines.keys())
+    print(f"per engine, {stage.id}, empty speech cache then warm:")
+    for engine, profile in engines.items():
+        home, out = bench.fresh_home(), bench.work / f"out-{engine}"
+        voice = ["--voice", profile["name"]]
+        cold = bench.render(home, out, [stage.id], *voice)
+        warm = bench.render(home, out, [stage.id], *voice, *bench.force)
+        peak_mb = max(cold.peak_mb, warm.peak_mb)
+        print(f"  {engine:<10} (profile {profile['name']}): cold {cold.seconds:6.2f} s, "
+              f"warm {warm.seconds:6.2f} s, peak RSS {peak_mb:4.0f} MB")  # fmt: skip
+    for engine in missing:
+        print(f"  {engine:<10} not installed: skipped")
+
+
+# ------------------------------------------------------- in-process breakdown
+def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
     peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)} if with_memory else {}
     plan = load_plan()
     stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
-    profile = get_profile(voice)
+    profile = get_profile("calm")
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -85,10 +346,11 @@ def bench_render(
             lambda: render_session(plan, stage, options, cold_speaker, work / "out")
         )
         warm_speaker = open_speaker(profile, work / "cache")
+        # force: the files in place are up to date, and a render would leave them alone
         warm_s, warm = timed(
-            lambda: render_session(plan, stage, options, warm_speaker, work / "out")
+            lambda: render_session(plan, stage, options, warm_speaker, work / "out", force=True)
         )
-        assert warm.synthesized == 0
+        assert warm.synthesized == 0 and not warm.skipped
 
         timeline = session_timeline(plan, stage, options, warm_speaker)
         clips = {e.text or "": warm_speaker.clip(e.text or "") for e in timeline.speech()}
@@ -117,12 +379,19 @@ def bench_render(
         print(f"    (d) / (b):                        {pydub_s / warm_s:7.1f} x  (target >= 20)")
     print(f"realtime factor (warm):               {result.duration_s / warm_s:7.0f} x")
     if peaks:
-        print(f"peak RSS, 15-minute session:          {peaks[15.0]:7.0f} MB")
-        print(f"peak RSS, 60-minute session:          {peaks[60.0]:7.0f} MB  (target < 300)")
-        print(
-            f"    60 / 15:                          {peaks[60.0] / peaks[15.0]:7.2f} x"
-            "  (target <= 1.5)"
-        )
+        report_memory(peaks)
+
+
+def bench_memory() -> None:
+    report_memory({m: memory_peak_mb(m) for m in (15.0, 60.0)})
+
+
+def report_memory(peaks: dict[float, float]) -> None:
+    print(f"peak RSS, 15-minute session:          {peaks[15.0]:7.0f} MB")
+    print(f"peak RSS, 60-minute session:          {peaks[60.0]:7.0f} MB  (target < 300)")
+    print(
+        f"    60 / 15:                          {peaks[60.0] / peaks[15.0]:7.2f} x  (target <= 1.5)"
+    )
 
 
 def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:

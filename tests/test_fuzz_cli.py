@@ -41,9 +41,7 @@ TODAY = date.today()
 # Tracebacks this fuzz found in files other engineers own (issue 16). Their inputs stay out
 # of the random draws until those fixes are merged, and each is checked below as a strict
 # expected failure: once fixed it fails as XPASS, and its line here is removed.
-PENDING_ELSEWHERE = {
-    "timeline": "16.8 (speed): audio/verify.py _breath np.convolve -> 'a cannot be empty'",
-}
+PENDING_ELSEWHERE = {}
 
 
 # -- the values -------------------------------------------------------------------------

@@ -168,12 +168,29 @@ class Timeline:
         )
 
 
+def timeline_json(timeline: Timeline, extra: dict[str, Any] | None = None) -> str:
+    """The text of a timeline file, with `extra` top-level keys (the render's stamp)."""
+    document = timeline.to_json_dict()
+    document.update(extra or {})
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
 def write_timeline(path: Path, timeline: Timeline) -> Path:
-    """Write `<stage>.timeline.json` atomically (the only writer of the file)."""
+    """Write `<stage>.timeline.json` atomically (render writes through timeline_json)."""
     from softpace.atomic import write_text_atomic
 
     write_text_atomic(path, timeline.to_json())
     return path
+
+
+def read_timeline_key(path: Path, key: str) -> Any:
+    """One top-level value of a timeline file (e.g. the render stamp); None when the file
+    or the key is missing or unreadable."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data.get(key) if isinstance(data, dict) else None
 
 
 def read_timeline(path: Path) -> Timeline:

@@ -135,3 +135,21 @@ def test_cli_verify_without_a_timeline_says_what_to_do(tmp_path, session) -> Non
     encode_mp3(blocks, path, SR)
     result = CliRunner().invoke(cli, ["verify", str(path)])
     assert result.exit_code == 1 and "timeline" in result.output
+
+
+@pytest.mark.parametrize("keep", ["nothing", "the tag and a few frames", "half"])
+def test_an_empty_or_cut_short_mp3_is_one_clear_line_and_exit_1(session, tmp_path, keep):
+    timeline, clips = session
+    whole = tmp_path / "whole.mp3"
+    _, blocks = master(timeline, clips, start_n=ENCODER_DELAY_N)
+    encode_mp3(blocks, whole, SR, header=b"ID3\x04\x00\x00\x00\x00\x00\x00")
+    data = whole.read_bytes()
+    cut = {"nothing": 0, "the tag and a few frames": 10 + 2_000, "half": len(data) // 2}[keep]
+    (tmp_path / "s.mp3").write_bytes(data[:cut])
+    (tmp_path / "s.timeline.json").write_text(timeline.to_json())
+    result = CliRunner().invoke(cli, ["verify", str(tmp_path / "s.mp3")])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: "), result.output
+    assert "render it again" in lines[0]

@@ -40,6 +40,7 @@ class Choices:
     tones: str | None = None
     hip_openers: tuple[str, ...] | None = None
     symptoms: tuple[str, ...] = ()  # troubleshooting ids to adapt for (script, render)
+    force: bool = False  # render even sessions whose files already match their inputs
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,7 @@ def _render(
         out_dir=ctx.out_dir,
         options=options,
         tones=tones_for(ctx, choices),
+        force=choices.force if choices else False,
     )
     ensure_writable_dir(ctx.out_dir)
     voice = voice_for(ctx, choices.voice if choices else None)

@@ -3,6 +3,7 @@
 - `LoudnessMeter` measures integrated loudness block by block (K-weighting filters with
   their state carried across blocks, 400 ms gating blocks on a 100 ms hop, the absolute
   -70 LUFS and relative -10 LU gates), so a whole session is measured without holding it.
+  The filters run in numpy (audio.iir), so measuring never imports scipy.
 - `true_peak_dbtp` oversamples 4x (as BS.1770 Annex 2 describes) to find the peaks
   between samples, which a plain sample peak misses.
 - `limit_peaks` lowers only the loudest moments of a clip, with a gain curve that starts
@@ -15,6 +16,8 @@ import math
 from collections.abc import Iterable
 
 import numpy as np
+
+from softpace.audio.iir import Cascade
 
 SILENCE_LUFS = -70.0  # the absolute gate; also what silence measures as
 GATE_BLOCK_S = 0.4
@@ -58,11 +61,8 @@ class LoudnessMeter:
     """Integrated loudness of a mono signal fed in blocks of any size (samples in [-1, 1])."""
 
     def __init__(self, sample_rate_hz: int) -> None:
-        from scipy.signal import sosfilt_zi
-
         self.sample_rate_hz = sample_rate_hz
-        self._sos = k_weighting_sos(sample_rate_hz).astype(np.float32)
-        self._zi = (sosfilt_zi(self._sos) * 0.0).astype(np.float32)
+        self._filter = Cascade(k_weighting_sos(sample_rate_hz))
         self._hop_n = round(GATE_HOP_S * sample_rate_hz)
         self._partial = 0.0  # sum of squares of the unfinished hop
         self._partial_n = 0
@@ -70,12 +70,10 @@ class LoudnessMeter:
 
     def feed(self, block: np.ndarray, warm_up: bool = False) -> None:
         """Measure `block`; with warm_up=True it only settles the filters (not counted)."""
-        from scipy.signal import sosfilt
-
-        weighted, self._zi = sosfilt(self._sos, block.astype(np.float32), zi=self._zi)
+        weighted = self._filter(block)
         if warm_up:
             return
-        squares = np.square(weighted, dtype=np.float64)
+        squares = np.square(weighted)
         start = 0
         if self._partial_n:
             take = min(self._hop_n - self._partial_n, len(squares))
@@ -133,11 +131,9 @@ def integrated_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
 def clip_loudness_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
     """A short clip's loudness: gated (integrated) when it spans a gating block, else the
     plain K-weighted mean square (a single word is shorter than 400 ms)."""
-    from scipy.signal import sosfilt
-
     if len(samples) >= GATE_BLOCK_S * sample_rate_hz:
         return integrated_lufs(samples, sample_rate_hz)
-    weighted = sosfilt(k_weighting_sos(sample_rate_hz), samples.astype(np.float64))
+    weighted = Cascade(k_weighting_sos(sample_rate_hz))(samples)
     mean_square = float(np.mean(np.square(weighted))) if len(weighted) else 0.0
     return -0.691 + 10.0 * math.log10(mean_square) if mean_square > 0 else SILENCE_LUFS
 

@@ -6,7 +6,9 @@ below it, so what is left per session is one gain. A first pass over the mix, bl
 block (nothing held whole), measures integrated loudness (BS.1770); the second pass mixes
 again with the gain that reaches TARGET_LUFS. A gain below 0 dB only lowers the peaks;
 a gain well above it (a session that is mostly quiet breathing) limits the lines again
-at their final level.
+at their final level. The measurement depends only on what is mixed, so a caller that
+already knows it (render caches it by the timeline, the voice and the settings) passes
+it in and the session is mixed once.
 """
 
 from __future__ import annotations
@@ -44,8 +46,8 @@ def measure_mix(
 ) -> float:
     """Integrated loudness (LUFS) of the mix as `settings` make it.
 
-    The two halves are mixed and measured in two threads (numpy and scipy release the
-    GIL for their loops). The second half's filters settle on WARM_UP_S of audio before
+    The two halves are mixed and measured in two threads (numpy releases the GIL
+    for its loops). The second half's filters settle on WARM_UP_S of audio before
     its cut, which is on a 100 ms hop boundary, so the halves join seamlessly.
     """
     sr = timeline.sample_rate_hz
@@ -75,11 +77,15 @@ def master(
     settings: MixSettings | None = None,
     start_n: int = 0,
     target_lufs: float = TARGET_LUFS,
+    measured_lufs: float | None = None,
 ) -> tuple[Mastering, Iterator[np.ndarray]]:
     """The mastering figures, and the mastered session as int16 blocks (for the MP3
-    encoder: the decoded file lands on `target_lufs`)."""
+    encoder: the decoded file lands on `target_lufs`). `measured_lufs`, when given, is
+    what measure_mix returned for the same timeline, clips, settings and start_n."""
     settings = settings or MixSettings()
-    measured = measure_mix(timeline, clips, settings, start_n)
+    if measured_lufs is None:
+        measured_lufs = measure_mix(timeline, clips, settings, start_n)
+    measured = measured_lufs
     aim = target_lufs + MP3_LOUDNESS_LOSS_LU
     gain_db = 0.0 if measured <= SILENCE_LUFS else aim - measured
     final = replace(settings, bed_gain_db=settings.bed_gain_db + gain_db)

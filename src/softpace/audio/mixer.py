@@ -3,7 +3,8 @@
 The session is never held whole: each block (a few seconds) is one preallocated buffer
 that the tones, bells and speech overlapping it are added into, so the cost grows
 linearly with session length and memory stays flat. Tones are ducked under speech with
-smooth ramps. Positions are whole samples from the Timeline.
+smooth ramps (computed once per session as float32 and sliced per event). Positions are
+whole samples from the Timeline.
 """
 
 from __future__ import annotations
@@ -62,6 +63,23 @@ def _whole_sound(kind: str, length_n: int, sample_rate_hz: int) -> np.ndarray:
     return wave
 
 
+@functools.lru_cache(maxsize=8)
+def _duck_ramps(attack_n: int, release_n: int, duck_gain: float) -> tuple[np.ndarray, np.ndarray]:
+    """The tone gain over the attack (1 -> duck_gain) and the release (duck_gain -> 1).
+
+    Between them the gain sits at duck_gain, so every event's curve is these two ramps
+    and a constant: nothing is computed per event or per block.
+    """
+    attack = np.arange(attack_n, dtype=np.float64) / max(1, attack_n)
+    release = (release_n - np.arange(release_n, dtype=np.float64)) / max(1, release_n)
+    ramps = []
+    for depth in (attack, release):
+        ramp = (1.0 - (1.0 - duck_gain) * (0.5 - 0.5 * np.cos(np.pi * depth))).astype(np.float32)
+        ramp.setflags(write=False)
+        ramps.append(ramp)
+    return ramps[0], ramps[1]
+
+
 class _Index:
     """Events of some kinds, sorted by start, with fast 'which overlap [b0, b1)' look-ups."""
 
@@ -114,6 +132,7 @@ def mix_float_blocks(
     block_n = max(1, int(settings.block_s * sr))
     attack_n, release_n = int(DUCK_ATTACK_S * sr), int(DUCK_RELEASE_S * sr)
     duck_gain = db_to_gain(settings.duck_db)
+    ramps = _duck_ramps(attack_n, release_n, duck_gain)
     kinds = ("inhale", "exhale", "bell") if settings.tones else ("bell",)
     sounds = _Index([e for e in timeline.events if e.kind in kinds])
     speech = _Index(list(timeline.speech()))
@@ -148,23 +167,29 @@ def mix_float_blocks(
                 piece = clip[lo - event.start_n : hi - event.start_n]
                 voice_bus[lo - b0 : hi - b0] += piece * scales[text]
         for event in ducks.overlapping(b0, b1):
-            _apply_duck(gain[:size], b0, event, attack_n, release_n, duck_gain)
+            _apply_duck(gain[:size], b0, event, ramps, duck_gain)
         np.multiply(tone_bus[:size], gain[:size], out=mixed[:size])
         mixed[:size] += voice_bus[:size]
         yield mixed[:size]
 
 
 def _apply_duck(
-    gain: np.ndarray, b0: int, event: Event, attack_n: int, release_n: int, duck_gain: float
+    gain: np.ndarray, b0: int, event: Event, ramps: tuple[np.ndarray, np.ndarray], duck_gain: float
 ) -> None:
-    """Lower `gain` toward duck_gain over [start - attack, end + release), smoothly."""
-    lo = max(b0, event.start_n - attack_n)
-    hi = min(b0 + len(gain), event.end_n + release_n)
-    if lo >= hi:
-        return
-    n = np.arange(lo, hi, dtype=np.float64)
-    down = np.clip((n - (event.start_n - attack_n)) / max(1, attack_n), 0.0, 1.0)
-    up = np.clip((event.end_n + release_n - n) / max(1, release_n), 0.0, 1.0)
-    depth = 0.5 - 0.5 * np.cos(np.pi * np.minimum(down, up))
-    curve = (1.0 - (1.0 - duck_gain) * depth).astype(np.float32)
-    np.minimum(gain[lo - b0 : hi - b0], curve, out=gain[lo - b0 : hi - b0])
+    """Lower `gain` (the block starting at sample b0) toward duck_gain over
+    [start - attack, end + release): the attack ramp, the held level, the release ramp."""
+    attack, release = ramps
+    b1 = b0 + len(gain)
+    for lo, hi, curve in (
+        (event.start_n - len(attack), event.start_n, attack),
+        (event.start_n, event.end_n, None),
+        (event.end_n, event.end_n + len(release), release),
+    ):
+        a, b = max(b0, lo), min(b1, hi)
+        if a >= b:
+            continue
+        view = gain[a - b0 : b - b0]
+        if curve is None:
+            np.minimum(view, np.float32(duck_gain), out=view)
+        else:
+            np.minimum(view, curve[a - lo : b - lo], out=view)

@@ -70,20 +70,34 @@ def decode(path: Path) -> tuple[np.ndarray, int]:
     import miniaudio
 
     try:
-        decoded = miniaudio.mp3_read_s16(path.read_bytes())
+        data = path.read_bytes()
+        if not data:
+            raise OutputError(f"{path} is empty (0 bytes); render it again")
+        decoded = miniaudio.mp3_read_s16(data)
     except FileNotFoundError:
         raise OutputError(f"no such file: {path}") from None
     except (OSError, miniaudio.DecodeError) as exc:
         raise OutputError(f"cannot decode {path} as MP3: {exc}") from exc
     samples = np.frombuffer(decoded.samples, dtype=np.int16)
+    if not len(samples):
+        raise OutputError(f"{path} holds no MP3 audio (empty or cut short); render it again")
     if decoded.nchannels > 1:
         samples = samples.reshape(-1, decoded.nchannels).mean(axis=1).astype(np.int16)
     return samples, decoded.sample_rate
 
 
 def verify_mp3(mp3: Path, timeline_path: Path | None = None) -> Report:
+    """Every check on a rendered file. An empty or truncated MP3 is an OutputError (one
+    line saying so), not a list of failures: nothing past its end can be checked."""
     samples, rate = decode(mp3)
     timeline = load_timeline(timeline_path or mp3.with_name(mp3.stem + ".timeline.json"))
+    missing_s = float(timeline["duration_s"]) - len(samples) / rate
+    if missing_s > TIMING_TOLERANCE_S:
+        raise OutputError(
+            f"{mp3} is cut short: {len(samples) / rate:.1f} s of audio where its timeline "
+            f"says {float(timeline['duration_s']):.1f} s (an interrupted copy or render?); "
+            "render it again"
+        )
     return verify_samples(samples, rate, timeline)
 
 
@@ -167,10 +181,14 @@ def _breath(samples: np.ndarray, rate: int, events: Sequence[dict[str, Any]]) ->
     errors_ms, bed_db = [], []
     for turn in turns:
         x = _span(samples, rate, turn - TURN_SEARCH_S, turn + TURN_SEARCH_S)
+        if len(x) < window_n:  # past the end of the audio: the duration check says so
+            continue
         bed_db.append(_rms_db(x))
         power = np.convolve(np.square(x), np.ones(window_n) / window_n, mode="same")
         dip_s = turn - TURN_SEARCH_S + int(np.argmin(power)) / rate
         errors_ms.append(abs(dip_s - turn) * 1000)
+    if not bed_db:
+        return Check("breath", False, "no audio where the breath turns should be")
     if max(bed_db) < BED_PRESENT_DBFS:
         return Check("breath", True, f"no tone bed (rendered with --tones off); {len(turns)} turns")
     late = [t for t, err in zip(turns, errors_ms, strict=True) if err > TIMING_TOLERANCE_S * 1000]

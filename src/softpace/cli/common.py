@@ -87,6 +87,12 @@ def tones_option(func: F) -> F:
     )(func)
 
 
+def force_option(func: F) -> F:
+    return click.option(
+        "--force", is_flag=True, help="Render even sessions whose files are up to date."
+    )(func)
+
+
 def out_option(func: F) -> F:
     return click.option(
         "--out",

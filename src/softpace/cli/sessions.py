@@ -13,6 +13,7 @@ import click
 from softpace.cli.common import (
     CliState,
     choices,
+    force_option,
     mmss,
     out_option,
     pass_state,
@@ -82,6 +83,7 @@ def script(state: CliState, /, stage: str, **options: Any) -> None:
 @out_option
 @session_options
 @tones_option
+@force_option
 @pass_state
 def render(
     state: CliState, /, stage: str | None, render_every: bool, out_dir: Path, **options: Any
@@ -89,6 +91,8 @@ def render(
     """Render a stage (or --all) to <stage>.mp3 and <stage>.timeline.json.
 
     --all renders stages in parallel, one process per core, and prints the total time.
+    A session whose files came from the same script, voice, settings and softpace
+    version is left alone (and says so); --force renders it anyway.
 
     Example:
 
@@ -111,6 +115,7 @@ def render(
 @click.option("--as-of", "as_of", metavar="DATE", help="Decide as of this day (YYYY-MM-DD).")
 @session_options
 @tones_option
+@force_option
 @pass_state
 def today(state: CliState, /, out_dir: Path, as_of: str | None, **options: Any) -> None:
     """Render the session that fits today, as your comfort log decides.
@@ -156,9 +161,14 @@ def _print_today(session: TodaySession, out_dir: Path) -> None:
 
 def _print_rendered(summary: RenderSummary) -> None:
     for result in summary.sessions:
-        click.echo(f"{result.mp3_path}  ({mmss(result.duration_s)})")
+        same = "  unchanged, left as it was (--force renders it again)" if result.skipped else ""
+        click.echo(f"{result.mp3_path}  ({mmss(result.duration_s)}){same}")
+    made = sum(not r.skipped for r in summary.sessions)
+    unchanged = len(summary.sessions) - made
     click.echo(
-        f"rendered {len(summary.sessions)} session(s) in {summary.elapsed_s:.1f} s", err=True
+        f"rendered {made} session(s) in {summary.elapsed_s:.1f} s"
+        + (f"; {unchanged} unchanged" if unchanged else ""),
+        err=True,
     )
 
 

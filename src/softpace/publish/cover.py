@@ -2,14 +2,19 @@
 
 A stage's cover shows its number and title in a colour of its own; a discreet cover is a
 neutral grey-beige field with rings and no words. Covers are deterministic (same label,
-same PNG bytes), so re-exporting leaves unchanged files untouched.
+same PNG bytes), so re-exporting leaves unchanged files untouched. Drawing takes a tenth
+of a second (and Pillow's import), so with a cache folder set (`cache_covers_in`) each
+cover is drawn once and kept there, keyed by its inputs and this module's code.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import io
 import textwrap
 from functools import lru_cache
+from pathlib import Path
 
 from softpace.publish.labels import Label
 
@@ -26,6 +31,12 @@ STAGE_COLOURS = (
     ((214, 224, 236), (182, 199, 219), (40, 58, 84)),  # slate blue
 )
 NEUTRAL_COLOURS = ((226, 223, 217), (205, 200, 191), (80, 76, 70))
+_disk_cache: list[Path] = []  # the folder covers are kept in, once set
+
+
+def cache_covers_in(folder: Path) -> None:
+    """Keep drawn covers in `folder` (a cache: losing it only costs a redraw)."""
+    _disk_cache[:] = [folder]
 
 
 def cover_png(label: Label) -> bytes:
@@ -40,6 +51,24 @@ def neutral_cover_png() -> bytes:
 
 @lru_cache(maxsize=32)
 def _draw(discreet: bool, number: int, title: str) -> bytes:
+    if not _disk_cache:
+        return _paint(discreet, number, title)
+    from softpace.atomic import write_bytes_atomic
+    from softpace.errors import OutputError
+
+    inputs = repr((discreet, number, title)).encode() + Path(__file__).read_bytes()
+    path = _disk_cache[0] / f"{hashlib.sha256(inputs).hexdigest()}.png"
+    try:
+        return path.read_bytes()
+    except OSError:
+        png = _paint(discreet, number, title)
+    with contextlib.suppress(OSError, OutputError):  # an unwritable cache stops nothing
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_bytes_atomic(path, png)
+    return png
+
+
+def _paint(discreet: bool, number: int, title: str) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     size = COVER_PX * SUPERSAMPLE

@@ -20,6 +20,7 @@ from softpace.timeline import Timeline
 
 TOC_ID = "toc"
 GENRE = "Spoken Word"
+RENDER_ID_DESC = "softpace render"
 ID3_HEADER_BYTES = 10
 FRAME_HEADER_BYTES = 10
 
@@ -43,6 +44,7 @@ class SessionTags:
     chapters: tuple[Chapter, ...] = ()
     cover_png: bytes | None = None
     transcript: str = ""
+    render_id: str = ""  # the render that made the file; its timeline carries the same id
 
 
 def timeline_chapters(
@@ -74,6 +76,7 @@ def tag_bytes(tags: SessionTags) -> bytes:
         TIT2,
         TPE1,
         TRCK,
+        TXXX,
         USLT,
         CTOCFlags,
         PictureType,
@@ -87,6 +90,8 @@ def tag_bytes(tags: SessionTags) -> bytes:
     id3.add(TCON(encoding=3, text=GENRE))
     if tags.comment:
         id3.add(COMM(encoding=3, lang="eng", desc="", text=tags.comment))
+    if tags.render_id:
+        id3.add(TXXX(encoding=3, desc=RENDER_ID_DESC, text=tags.render_id))
     if tags.transcript:
         id3.add(USLT(encoding=3, lang="eng", desc="", text=tags.transcript))
     if tags.cover_png is not None:

@@ -99,10 +99,10 @@ class HibariEngine:
         return found
 
     def identity(self, settings: HibariSettings) -> tuple[str, ...]:
-        from hibari.voices import VOICES
-
-        sha = str(VOICES.get(settings.voice, {}).get("sha256", "?"))
-        return ("hibari", metadata.version("hibari-tts"), sha, repr(settings))
+        # The bundled voices ship inside the pinned wheel, so its version names the model.
+        # No `import hibari` here: it loads scipy (a second of start-up) and a warm render,
+        # whose words all come from the cache, never needs the model.
+        return ("hibari", metadata.version("hibari-tts"), settings.voice, repr(settings))
 
     def synthesize(self, text: str, settings: HibariSettings) -> RawClip:
         model = self._model(settings.voice)

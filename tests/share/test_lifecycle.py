@@ -3,6 +3,7 @@ never sends its request is closed, a stop request ends it cleanly. Loopback only
 
 from __future__ import annotations
 
+import json
 import socket
 import threading
 import time
@@ -45,6 +46,11 @@ def test_the_idle_stop_never_cuts_a_download_in_progress(plan, rendered, tmp_pat
     mp3 = rendered / "external-mapping.mp3"
     # big enough that the socket buffers cannot hold it: the server is still sending
     mp3.write_bytes(mp3.read_bytes() + bytes(30_000_000))
+    # ...and still one render's files: its timeline records the longer audio
+    timeline = rendered / "external-mapping.timeline.json"
+    document = json.loads(timeline.read_text())
+    document["render"]["audio_bytes"] += 30_000_000
+    timeline.write_text(json.dumps(document))
     share = Share(plan, rendered, tmp_path / "share")
     port, token, _stopper, thread, result = _serve(share, idle_stop_s=0.5)
     conn = _request(port, f"/{token}/files/external-mapping.mp3", rcvbuf=4096)

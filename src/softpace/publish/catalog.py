@@ -45,8 +45,22 @@ def rendered_sessions(plan: Plan, folder: Path) -> tuple[SessionFiles, ...]:
                 f"{timeline_path} belongs to stage {timeline.stage!r}, not {stage.id!r}; "
                 f"render it again with `softpace render {stage.id}`"
             )
+        if not _same_render(mp3, timeline_path, mp3_stat.st_mtime_ns, timeline_stat.st_mtime_ns):
+            raise OutputError(
+                f"{mp3.name} and {timeline_path.name} in {folder} are not from the same "
+                f"render (one was cut short or replaced); render it again with "
+                f"`softpace render {stage.id} --force`"
+            )
         found.append(SessionFiles(stage, mp3, timeline, mp3_stat.st_size, mp3_stat.st_mtime_ns))
     return tuple(found)
+
+
+@lru_cache(maxsize=64)
+def _same_render(mp3: Path, timeline: Path, mp3_mtime_ns: int, timeline_mtime_ns: int) -> bool:
+    """Whether the pair came from one render (cached while neither file changes)."""
+    from softpace.renderset import session_is_consistent
+
+    return session_is_consistent(mp3, timeline)
 
 
 def find_sessions(plan: Plan, folder: Path) -> tuple[SessionFiles, ...]:

@@ -43,8 +43,23 @@ class EventKind(StrEnum):
     PAUSE = "pause"
 
 
+class _SampleSpan:
+    """Start and end in samples, read in seconds (Event and Segment share this)."""
+
+    start_n: int
+    end_n: int
+
+    @property
+    def start_s(self) -> float:
+        return self.start_n / SAMPLE_RATE_HZ
+
+    @property
+    def end_s(self) -> float:
+        return self.end_n / SAMPLE_RATE_HZ
+
+
 @dataclass(frozen=True)
-class Event:
+class Event(_SampleSpan):
     """One thing that happens between start_n and end_n (samples from the session start)."""
 
     kind: EventKind
@@ -58,31 +73,15 @@ class Event:
         # Callers may pass the plain string ("speech"); it is checked and kept as the enum.
         object.__setattr__(self, "kind", EventKind(self.kind))
 
-    @property
-    def start_s(self) -> float:
-        return self.start_n / SAMPLE_RATE_HZ
-
-    @property
-    def end_s(self) -> float:
-        return self.end_n / SAMPLE_RATE_HZ
-
 
 @dataclass(frozen=True)
-class Segment:
+class Segment(_SampleSpan):
     """One block of the session (opening, an exercise, close): a chapter."""
 
     id: str
     title: str
     start_n: int
     end_n: int
-
-    @property
-    def start_s(self) -> float:
-        return self.start_n / SAMPLE_RATE_HZ
-
-    @property
-    def end_s(self) -> float:
-        return self.end_n / SAMPLE_RATE_HZ
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ THREADS = 1
 @dataclass(frozen=True)
 class HibariSettings:
     voice: str = "heart"
-    speed: float = 0.65  # hibari's own scale: 1.0 is its teacher's pace (~170 wpm)
+    speed: float = 0.6  # hibari's own scale: 1.0 is its teacher's pace (~170 wpm)
     seed: int = 1  # fixes the noise component: repeatable audio
 
 

@@ -67,7 +67,8 @@ def fake_voice(monkeypatch: pytest.MonkeyPatch, fake_engine):
 @pytest.mark.parametrize(
     "args",
     [
-        ("script", "external-mapping"),  # the first install: 0755 when script ran first
+        # the first install: 0755 when script ran first (it synthesizes every line: slow)
+        pytest.param(("script", "external-mapping"), marks=pytest.mark.slow),
         ("log", "--during", "1"),
         ("log", "--red-flag", "bleeding"),
     ],

@@ -21,6 +21,9 @@ from softpace.publish import cover
 from softpace.render import render_session
 from softpace.script.narration import SessionOptions
 
+# Whole sessions of the real plan, rendered and encoded: seconds each, so the full suite.
+pytestmark = pytest.mark.slow
+
 STAGE = "entrance-contact"
 SHORT = SessionOptions(variant=Variant.SHORT)
 CHILD = Path(__file__).with_name("render_child.py")

@@ -201,15 +201,7 @@ class ComfortStore:
             cursor = db.execute(
                 "INSERT INTO practice (practiced_on, stage, scale_max, during, dilator, note, "
                 "logged_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (
-                    entry.on.isoformat(),
-                    entry.stage,
-                    entry.scale_max,
-                    entry.during,
-                    entry.dilator,
-                    entry.note,
-                    stamp,
-                ),
+                (*_practice_values(entry), stamp),
             )
             practice_id = int(cursor.lastrowid or 0)
             self._observe(db, entry.on, entry.symptoms, entry.red_flags, practice_id, stamp)
@@ -301,15 +293,7 @@ class ComfortStore:
             db.execute(
                 "UPDATE practice SET practiced_on = ?, stage = ?, scale_max = ?, during = ?, "
                 "dilator = ?, note = ? WHERE id = ?",
-                (
-                    entry.on.isoformat(),
-                    entry.stage,
-                    entry.scale_max,
-                    entry.during,
-                    entry.dilator,
-                    entry.note,
-                    practice_id,
-                ),
+                (*_practice_values(entry), practice_id),
             )
             db.execute(
                 "DELETE FROM observation WHERE practice_id = ? AND observed_on = ?",
@@ -411,3 +395,15 @@ def _stamp(now: datetime | None) -> str:
 
 def _store_error(path: Path, exc: sqlite3.Error) -> LogStoreError:
     return logfile.classify(path, exc)
+
+
+def _practice_values(entry: PracticeEntry) -> tuple[str, str, int, int, str | None, str]:
+    """A practice's columns in the order INSERT and UPDATE name them."""
+    return (
+        entry.on.isoformat(),
+        entry.stage,
+        entry.scale_max,
+        entry.during,
+        entry.dilator,
+        entry.note,
+    )

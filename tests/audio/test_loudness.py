@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import numpy as np
-import pyloudnorm
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from softpace.audio.loudness import (
     LoudnessMeter,
     clip_loudness_lufs,
     integrated_lufs,
     limit_peaks,
+    oversampled_peaks,
+    running_mean,
+    running_min,
     true_peak_dbtp,
 )
 
@@ -37,6 +41,8 @@ def _signals():
 
 @pytest.mark.parametrize(("name", "signal"), list(_signals()), ids=[n for n, _ in _signals()])
 def test_integrated_loudness_matches_pyloudnorm(name, signal) -> None:
+    import pyloudnorm  # here, not at the top: it imports scipy.signal (a second)
+
     expected = pyloudnorm.Meter(SR).integrated_loudness(signal)
     assert integrated_lufs(signal.astype(np.float32), SR) == pytest.approx(expected, abs=0.05)
 
@@ -81,3 +87,27 @@ def test_the_limiter_holds_the_ceiling_and_leaves_quiet_parts_alone() -> None:
         np.abs(signal[SR + 5000 : 2 * SR - 5000]) > 0.1, signal[SR + 5000 : 2 * SR - 5000], np.nan
     )
     assert np.nanmax(np.abs(np.diff(gain[~np.isnan(gain)]))) < 0.01  # smooth, no jumps
+
+
+@given(st.integers(1, 3_000), st.integers(0, 2**32 - 1))
+@settings(max_examples=40, deadline=None)
+def test_the_oversampling_matches_scipys_resample_poly(length_n, seed) -> None:
+    """numpy's four filter branches give the points scipy's 4x resample_poly gives."""
+    from scipy.signal import resample_poly
+
+    x = np.random.default_rng(seed).uniform(-1, 1, length_n)
+    expected = np.abs(resample_poly(x, 4, 1)).reshape(length_n, 4).max(axis=1)
+    assert np.allclose(oversampled_peaks(x), expected, atol=1e-5)
+
+
+@given(
+    st.lists(st.floats(0, 1, width=32), min_size=1, max_size=300),
+    st.integers(1, 80),
+)
+@settings(max_examples=80, deadline=None)
+def test_the_running_filters_match_scipy_ndimage(values, size) -> None:
+    from scipy.ndimage import minimum_filter1d, uniform_filter1d
+
+    x = np.asarray(values, dtype=np.float64)
+    assert np.array_equal(running_min(x, size), minimum_filter1d(x, size, mode="nearest"))
+    assert np.allclose(running_mean(x, size), uniform_filter1d(x, size, mode="nearest"))

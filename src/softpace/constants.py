@@ -10,3 +10,5 @@ DEFAULT_IDLE_STOP_MIN = 30.0  # sharing stops after this long without a visit
 DEFAULT_OUTPUT_DIR = Path("output")  # render/today write here, export/serve read here
 TONES = ("soft", "normal", "off")  # the breath-tone bed under the voice
 SETTINGS_NAME = "settings.toml"  # in the data home, beside the comfort log
+MIN_BREATH_S = 2.0  # the shortest and longest breath phase (inhale or exhale) allowed
+MAX_BREATH_S = 10.0

@@ -15,12 +15,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 
 from softpace.atomic import atomic_path
-from softpace.constants import SETTINGS_NAME, TONES
+from softpace.constants import MAX_BREATH_S, MIN_BREATH_S, SETTINGS_NAME, TONES
 from softpace.errors import SettingsError
 from softpace.paths import private_dir
-
-MIN_BREATH_S = 2.0
-MAX_BREATH_S = 10.0
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,14 @@ def test_the_scale_and_its_anchors_come_from_the_plan(tmp_path):
     text = text.replace('high_anchor = "the worst you can imagine"', 'high_anchor = "unbearable"')
     rule = parse_plan(text, Path("p.toml")).comfort_rule
     assert (rule.scale_max, rule.high_anchor, rule.out_of(3)) == (20, "unbearable", "3/20")
+
+
+def test_the_plan_parses_once_and_a_derived_plan_leaves_it_alone() -> None:
+    """The app loads the plan for every operation, so a process parses the same file once;
+    a plan made from it with `replace` has its own exercise look-up."""
+    plan = load_plan()
+    assert load_plan() is plan
+    first = plan.exercises[0]
+    derived = replace(plan, exercises=(replace(first, title="Changed"),))
+    assert derived.exercise(first.id).title == "Changed"
+    assert load_plan().exercise(first.id).title == first.title

@@ -18,12 +18,12 @@ from softpace.errors import OptionError
 from softpace.paths import private_dir
 from softpace.plan.model import Plan, Stage, Variant
 from softpace.progress.model import Action, Decision
-from softpace.render import RenderedSession, Voice
-from softpace.script.narration import SessionOptions
+from softpace.script.options import SessionOptions
 from softpace.timeline import Timeline
 
 if TYPE_CHECKING:
     from softpace.audio.verify import Report
+    from softpace.render import RenderedSession, Voice
 
 T = TypeVar("T")
 HIP_OPENERS = "hip-openers"  # the plan exercise whose poses the user may choose
@@ -109,6 +109,7 @@ def list_stages(ctx: AppContext) -> tuple[StageInfo, ...]:
 
 def voice_for(ctx: AppContext, name: str | None = None) -> Voice:
     """The recipe for a Speaker of the named profile (default: the settings', else calm)."""
+    from softpace.render import Voice
     from softpace.voice.profiles import DEFAULT_PROFILE, get_profile
 
     chosen = name or ctx.settings.voice or DEFAULT_PROFILE

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 from importlib import resources
@@ -48,6 +49,14 @@ def load_plan(path: Path | None = None) -> Plan:
 
 
 def parse_plan(text: str, path: Path) -> Plan:
+    """The plan in `text` (read from `path`, which error messages name). A Plan is frozen,
+    so the same text from the same path parses once per process (every operation of the
+    app and the web pages loads the plan)."""
+    return _parse_plan(text, path)
+
+
+@functools.lru_cache(maxsize=4)
+def _parse_plan(text: str, path: Path) -> Plan:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

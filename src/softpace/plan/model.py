@@ -157,10 +157,12 @@ class Plan:
     red_flags: tuple[Item, ...] = ()
     progress: ProgressRule = field(default_factory=ProgressRule)
     referral: str = DEFAULT_REFERRAL
-    _by_id: dict[str, Exercise] = field(default_factory=dict, compare=False, repr=False)
+    # Built from `exercises` by each Plan itself (never passed on by `replace`, so a plan
+    # derived from a shared one cannot change the shared one's look-up).
+    _by_id: dict[str, Exercise] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id.update({ex.id: ex for ex in self.exercises})
+        object.__setattr__(self, "_by_id", {ex.id: ex for ex in self.exercises})
 
     @property
     def stage_ids(self) -> tuple[str, ...]:

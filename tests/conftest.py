@@ -21,6 +21,7 @@ from softpace.script.narration import SessionOptions
 from softpace.voice.engine import EngineVoice, RawClip
 from softpace.voice.profiles import get_profile
 from softpace.voice.speaker import Speaker
+from tests.shared_render import SharedRender
 
 FAKE_RATE_HZ = 22_050
 FAKE_S_PER_CHAR = 0.055
@@ -60,12 +61,20 @@ def plan():
 TINY_EXERCISE = "warmth-and-lubrication"  # one minute in the short variant
 
 
+# The fake engine speaks faster than a real voice: the opening and close still hold all
+# their words (the safety lines too) in this much time, with some room to spare.
+TINY_OPENING_S = 110.0
+TINY_CLOSE_S = 55.0
+
+
 def make_tiny_plan(plan: Plan) -> Plan:
-    """The plan's stages (same ids, numbers and titles) with one short block each: short
-    sessions (the opening and close keep the time their safety words need), so tests that
-    need rendered files render them in a few seconds."""
+    """The plan's stages (same ids, numbers and titles) with one short block each, and an
+    opening and close as long as the fake engine's words need: short sessions, so tests
+    that need rendered files render them in a few seconds."""
     return replace(
         plan,
+        opening_s=TINY_OPENING_S,
+        close_s=TINY_CLOSE_S,
         stages=tuple(replace(s, exercises=(TINY_EXERCISE,)) for s in plan.stages),
     )
 
@@ -107,18 +116,34 @@ def rms_db(samples: np.ndarray) -> float:
 RENDERED_STAGES = ("external-mapping", "entrance-contact")
 
 
-@pytest.fixture(scope="session")
-def rendered_once(tmp_path_factory: pytest.TempPathFactory, tiny_plan) -> Path:
+def render_fixture_sessions(folder: Path) -> None:
     """Short sessions of RENDERED_STAGES, rendered with the fake engine from the tiny plan
     (stage ids and titles as in the real plan, so export and share label them alike)."""
-    plan = tiny_plan
-    folder = tmp_path_factory.mktemp("rendered")
+    plan = make_tiny_plan(load_plan())
     speaker = Speaker(FakeEngine(), get_profile("calm"), folder.parent / "fake-cache")
     for stage_id in RENDERED_STAGES:
         options = SessionOptions(variant=Variant.SHORT)
         render_session(plan, plan.stage(stage_id), options, speaker, folder)
     refresh_playlist(plan, folder)
-    return folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def background_render(request: pytest.FixtureRequest, tmp_path_factory) -> SharedRender:
+    """Starts the one render every xdist worker shares, as soon as the run begins and only
+    if a selected test needs it: the workers run other tests meanwhile."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    render = SharedRender(shared / "rendered")
+    items = request.session.items
+    if any("rendered_once" in getattr(item, "fixturenames", ()) for item in items):
+        render.start()
+    return render
+
+
+@pytest.fixture(scope="session")
+def rendered_once(background_render: SharedRender) -> Path:
+    """The shared rendered folder (read only: use `rendered` to change it)."""
+    return background_render.wait()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 python tests/render_child.py cli ARGS...      the softpace CLI, engine faked
 python tests/render_child.py all HOME OUT     render_all of every stage (with workers,
                                               which make the fake engine too)
+python tests/render_child.py fixture FOLDER   the sessions tests share (shared_render.py)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.conftest import FakeEngine
+from tests.conftest import FakeEngine, render_fixture_sessions
 
 
 def main(argv: list[str]) -> None:
@@ -33,6 +34,23 @@ def main(argv: list[str]) -> None:
         job = RenderJob(plan, plan.stages, out, force=True)
         render_all(job, Voice(get_profile("calm"), home / "cache", FakeEngine), workers=2)
         print("done", flush=True)
+    elif argv[0] == "fixture":
+        render_fixture(Path(argv[1]))
+
+
+def render_fixture(folder: Path) -> None:
+    """Render into a staging folder, then rename it into place: whole or not at all."""
+    import shutil
+    import traceback
+
+    staging = folder.with_name(folder.name + ".staging")
+    try:
+        render_fixture_sessions(staging)
+        staging.rename(folder)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        folder.with_name(folder.name + ".failed").write_text(traceback.format_exc())
+        raise
 
 
 if __name__ == "__main__":

@@ -139,7 +139,15 @@ def test_serve_prints_a_private_url_and_a_qr_code_and_stops_on_ctrl_c(rendered, 
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+@pytest.mark.parametrize(
+    "sig",
+    [
+        signal.SIGTERM,
+        # each one starts a server process (about a second); SIGINT is also the Ctrl-C test
+        pytest.param(signal.SIGHUP, marks=pytest.mark.slow),
+        pytest.param(signal.SIGINT, marks=pytest.mark.slow),
+    ],
+)
 def test_serve_stopped_by_a_signal_leaves_no_temporary_copy(rendered, tmp_path, sig):
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()

@@ -3,12 +3,14 @@ lost to a 'new' log), reading never writes, and a read-only home reads or says s
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
 import stat
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import date
@@ -183,6 +185,22 @@ def _logged_home(home: Path, plan, *, journal: str) -> None:
 _READ_ONLY_MOUNT = 'mount --bind "$0" "$0" && mount -o remount,ro,bind "$0" && exec "$@"'
 
 
+@functools.cache
+def _read_only_mounts_fail() -> str:
+    """Why a read-only bind mount cannot be made here ("" when it can): asked once a run."""
+    if shutil.which("unshare") is None:
+        return "running as root, and no `unshare` to mount the home read-only"
+    with tempfile.TemporaryDirectory() as folder:
+        probe = subprocess.run(
+            ["unshare", "-m", "sh", "-c", _READ_ONLY_MOUNT, folder, "sh", "-c",
+             'touch "$0/probe"', folder],
+            capture_output=True, text=True,
+        )  # fmt: skip
+    if "Read-only file system" not in probe.stderr:
+        return f"cannot make a read-only mount here (as root): {probe.stderr.strip()}"
+    return ""
+
+
 def _run_read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """softpace in a real process on a home it cannot write: chmod 0500, and as root (who
     ignores permissions) also a read-only bind mount of the home in a private mount
@@ -191,15 +209,10 @@ def _run_read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, MPLCONFIGDIR=str(home.parent / "mpl"))
     env.pop("SOFTPACE_HOME", None)
     if os.geteuid() == 0:
-        if shutil.which("unshare") is None:
-            pytest.skip("running as root, and no `unshare` to mount the home read-only")
-        wrap = ["unshare", "-m", "sh", "-c", _READ_ONLY_MOUNT, str(home)]
-        probe = subprocess.run(
-            [*wrap, "sh", "-c", 'touch "$0/probe"', str(home)], capture_output=True, text=True
-        )
-        if "Read-only file system" not in probe.stderr:
-            pytest.skip(f"cannot make a read-only mount here (as root): {probe.stderr.strip()}")
-        command = [*wrap, *command]
+        why_not = _read_only_mounts_fail()
+        if why_not:
+            pytest.skip(why_not)
+        command = ["unshare", "-m", "sh", "-c", _READ_ONLY_MOUNT, str(home), *command]
     os.chmod(home, 0o500)
     try:
         return subprocess.run(command, capture_output=True, text=True, env=env)
@@ -207,8 +220,17 @@ def _run_read_only(home: Path, *args: str) -> subprocess.CompletedProcess[str]:
         os.chmod(home, 0o700)
 
 
-@pytest.mark.parametrize("journal", ["none", "wal-and-shm"])
-@pytest.mark.parametrize("command", ["status", "history"])
+# Each case runs softpace (and a killed writer) as processes of their own: the quick loop
+# keeps one of each kind, the full suite all of them.
+@pytest.mark.parametrize(
+    ("command", "journal"),
+    [
+        ("status", "none"),
+        ("history", "wal-and-shm"),
+        pytest.param("history", "none", marks=pytest.mark.slow),
+        pytest.param("status", "wal-and-shm", marks=pytest.mark.slow),
+    ],
+)
 def test_reading_a_read_only_home_works_and_changes_nothing(
     shared_home: Path, plan, journal: str, command: str
 ) -> None:
@@ -238,7 +260,12 @@ def test_a_journal_that_cannot_be_read_in_a_read_only_home_is_said_in_one_line(
 
 
 @pytest.mark.parametrize(
-    "args", [("log", "--during", "1"), ("log", "--red-flag", "bleeding"), ("log", "--after", "1")]
+    "args",
+    [
+        ("log", "--red-flag", "bleeding"),
+        pytest.param(("log", "--during", "1"), marks=pytest.mark.slow),
+        pytest.param(("log", "--after", "1"), marks=pytest.mark.slow),
+    ],
 )
 def test_writing_in_a_read_only_home_says_the_folder_is_read_only(
     shared_home: Path, plan, args: tuple[str, ...]

@@ -260,80 +260,85 @@ def render_all(
 ) -> Sequence[RenderedSession]:
     """Render every stage of the job, returned in the order of the job's stages.
 
-    The timelines are built here, once (synthesizing the words into the speech cache),
-    and stages whose files are up to date are skipped. With more than one stage left,
-    they render in worker processes (one per core by default), longest first, so both
-    cores stay busy to the end; workers only read the speech cache.
+    Stages are taken longest first (by the plan's length, known before any word is
+    measured). Each timeline is built here, once (synthesizing its words into the speech
+    cache); a stage whose files are up to date is skipped. With more than one core, the
+    others go to worker processes as soon as their timeline is ready: the first worker
+    encodes while the next timelines are built, and every core stays busy to the end.
+    Workers only read the speech cache.
     """
     from softpace.publish.publish import refresh_playlist
 
     ensure_writable_dir(job.out_dir)
     speaker = voice.speaker()
+    workers = min(len(job.stages), workers or os.cpu_count() or 1)
+    pool = _Workers(workers) if workers > 1 and voice.cache_dir is not None else None
+    longest_first = sorted(job.stages, key=lambda s: -session_length_s(job.plan, s, job.options))
+    done: dict[str, RenderedSession] = {}
     with _signals_raise():
-        _tidy(job.plan, job.out_dir)
-        timelines, made, done = {}, {}, {}
-        for stage in job.stages:
-            before = speaker.synthesized
-            timelines[stage.id] = session_timeline(job.plan, stage, job.options, speaker)
-            made[stage.id] = speaker.synthesized - before
-        workers = min(len(job.stages), workers or os.cpu_count() or 1)
-        parallel = workers > 1 and voice.cache_dir is not None
-        if parallel and not job.force:  # no worker for what is up to date
-            for stage in job.stages:
-                unchanged = _render_timeline(
-                    job.plan, stage, timelines[stage.id], speaker, job.out_dir, job.tones,
-                    False, progress, made[stage.id], check_only=True,
-                )  # fmt: skip
-                if unchanged is not None:
-                    done[stage.id] = unchanged
-        todo = sorted(
-            (s for s in job.stages if s.id not in done), key=lambda s: -timelines[s.id].n_samples
-        )
-        if not parallel or len(todo) <= 1:
-            for stage in todo:
+        try:
+            _tidy(job.plan, job.out_dir)
+            for stage in longest_first:
+                before = speaker.synthesized
+                timeline = session_timeline(job.plan, stage, job.options, speaker)
+                made = speaker.synthesized - before
                 rendered = _render_timeline(
-                    job.plan, stage, timelines[stage.id], speaker, job.out_dir, job.tones,
-                    job.force, progress, made[stage.id],
+                    job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force,
+                    progress, made, check_only=pool is not None,
                 )  # fmt: skip
-                assert rendered is not None
-                done[stage.id] = rendered
-        else:
-            done |= _in_workers(
-                job, voice, todo, timelines, made, min(workers, len(todo)), progress
-            )
+                if rendered is not None:
+                    done[stage.id] = rendered
+                else:  # out of date: a worker renders it
+                    assert pool is not None
+                    pool.submit(job, stage, timeline, voice, made)
+            if pool is not None:
+                done |= pool.results(progress)
+        except BaseException:
+            if pool is not None:
+                pool.stop()
+            raise
     refresh_playlist(job.plan, job.out_dir)
     return [done[stage.id] for stage in job.stages]
 
 
-def _in_workers(
-    job: RenderJob,
-    voice: Voice,
-    todo: Sequence[Stage],
-    timelines: Mapping[str, Timeline],
-    made: Mapping[str, int],
-    workers: int,
-    progress: Progress | None,
-) -> dict[str, RenderedSession]:
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_worker_start, initargs=(os.getpid(),)
-    )
-    futures: dict[Future[RenderedSession], Stage] = {}
-    try:
-        for stage in todo:  # longest first: the pool takes them in this order
-            work = (job, stage, timelines[stage.id], voice, made[stage.id])
-            futures[pool.submit(_render_in_worker, *work)] = stage
+class _Workers:
+    """Worker processes for render_all, started at the first stage that needs one (so they
+    start up while the parent builds the next timelines)."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[RenderedSession], int] = {}
+
+    def submit(
+        self, job: RenderJob, stage: Stage, timeline: Timeline, voice: Voice, made: int
+    ) -> None:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=context,
+                initializer=_worker_start,
+                initargs=(os.getpid(),),
+            )
+        future = self._pool.submit(_render_in_worker, job, stage, timeline, voice, made)
+        self._futures[future] = timeline.n_samples
+
+    def results(self, progress: Progress | None) -> dict[str, RenderedSession]:
+        """Each stage's result as it comes; the first failure stops the rest."""
         done = {}
-        for future in as_completed(futures):
-            result = future.result()  # the first failure stops the rest
+        for future in as_completed(self._futures):
+            result = future.result()
             done[result.stage] = result
             if progress is not None:
-                progress(timelines[result.stage].n_samples)
-    except BaseException:
-        _stop_workers(pool)
-        raise
-    pool.shutdown(wait=True)
-    return done
+                progress(self._futures[future])
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+        return done
+
+    def stop(self) -> None:
+        if self._pool is not None:
+            _stop_workers(self._pool)
 
 
 def _render_in_worker(

@@ -442,7 +442,7 @@ def long_plan(minutes: float) -> tuple[Plan, str]:
         else e
         for e in plan.exercises
     )
-    return dataclasses.replace(plan, exercises=exercises, _by_id={}), stage.id
+    return dataclasses.replace(plan, exercises=exercises), stage.id
 
 
 def memory_child(minutes: float) -> None:

@@ -10,6 +10,10 @@ render: (a) cold, (b) warm, the loudness pass, one mixing pass, (c) the encoder 
 the same audio, (d) a naive pydub mix of the same timeline (one AudioSegment.overlay per
 cue) as a reference; and peak memory (RSS) rendering a 15- and a 60-minute session, each
 in a fresh process. Timings on a shared machine are noisy: read the load average printed.
+Measure a regular install: an editable one imports the source tree, and with
+PYTHONDONTWRITEBYTECODE set the source may be compiled on every run (the report says which):
+  python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install . &&
+  /tmp/bench-venv/bin/python scripts/bench.py
 Run: python scripts/bench.py [--pairs N] [--stage ID] [--skip-stages] [--skip-all] [--skip-engines]
      [--skip-breakdown] [--skip-pydub] [--skip-memory]
 

@@ -1,10 +1,19 @@
-"""Small helpers shared by the benchmarks: a stopwatch, a median, the load average."""
+"""Small helpers shared by the benchmarks: a stopwatch, a median, the load average, and
+how softpace is installed."""
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from pathlib import Path
+
+import softpace
+
+REGULAR_INSTALL = (
+    "python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install . "
+    "&& /tmp/bench-venv/bin/python scripts/bench.py"
+)
 
 
 def timed(func):  # type: ignore[no-untyped-def]
@@ -22,3 +31,17 @@ def load_text() -> str:
         return " ".join(Path("/proc/loadavg").read_text().split()[:3])
     except OSError:
         return "unknown"
+
+
+def install_text() -> str:
+    """Where softpace is imported from; a warning where that makes the timings misleading."""
+    package = Path(softpace.__path__[0]).resolve()
+    reasons = []
+    if package.parent.name == "src":
+        reasons.append(f"imported from the source tree {package} (an editable install)")
+    if sys.dont_write_bytecode:
+        reasons.append("PYTHONDONTWRITEBYTECODE is set (the source may compile on every run)")
+    if not reasons:
+        return f"softpace: installed at {package}"
+    advice = f"timings are misleading, measure a regular install: {REGULAR_INSTALL}"
+    return f"softpace: {'; '.join(reasons)}: {advice}"

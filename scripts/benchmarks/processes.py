@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.common import load_text, median
+from benchmarks.common import install_text, load_text, median
 from softpace.plan import load_plan
 from softpace.plan.model import Plan
 
@@ -178,6 +178,7 @@ def bench_processes(pairs: int, with_stages: bool, with_all: bool, with_engines:
     plan = load_plan()
     by_length = sorted(plan.stages, key=plan.session_length_s)
     print(f"cores: {os.cpu_count()}; load average at start: {load_text()}")
+    print(install_text())
     with tempfile.TemporaryDirectory() as tmp:
         bench = ProcessBench(Path(tmp), pairs)
         helps = [run_process([*bench.cmd, "--help"]).seconds for _ in range(5)]

@@ -1,0 +1,1 @@
+"""The benchmarks run by scripts/bench.py (see its docstring)."""

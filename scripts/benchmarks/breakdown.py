@@ -1,0 +1,177 @@
+"""The in-process breakdown of one render, and peak memory of long sessions."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.common import timed
+from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
+from softpace.audio.master import measure_mix
+from softpace.audio.mixer import MixSettings, mix_blocks
+from softpace.plan import Variant, load_plan
+from softpace.plan.model import Plan, Span
+from softpace.render import render_session, session_timeline
+from softpace.script.narration import SessionOptions
+from softpace.timeline import Timeline
+from softpace.voice.profiles import get_profile
+from softpace.voice.speaker import open_speaker
+
+# The script the memory runs start afresh with --memory-child.
+BENCH_SCRIPT = Path(__file__).resolve().parents[1] / "bench.py"
+
+
+def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
+    peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)} if with_memory else {}
+    plan = load_plan()
+    stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
+    options = SessionOptions()
+    profile = get_profile("calm")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cold_speaker = open_speaker(profile, work / "cache")
+        cold_s, result = timed(
+            lambda: render_session(plan, stage, options, cold_speaker, work / "out")
+        )
+        warm_speaker = open_speaker(profile, work / "cache")
+        # force: the files in place are up to date, and a render would leave them alone
+        warm_s, warm = timed(
+            lambda: render_session(plan, stage, options, warm_speaker, work / "out", force=True)
+        )
+        assert warm.synthesized == 0 and not warm.skipped
+
+        timeline = session_timeline(plan, stage, options, warm_speaker)
+        clips = {e.text or "": warm_speaker.clip(e.text or "") for e in timeline.speech()}
+        measure_s, _ = timed(lambda: measure_mix(timeline, clips, MixSettings(), ENCODER_DELAY_N))
+        mix_s, audio = timed(
+            lambda: np.concatenate(
+                [b.copy() for b in mix_blocks(timeline, clips, start_n=ENCODER_DELAY_N)]
+            )
+        )
+        block_n = int(4.0 * timeline.sample_rate_hz)
+        blocks = [audio[i : i + block_n] for i in range(0, len(audio), block_n)]
+        encode_s, _ = timed(lambda: encode_mp3(blocks, work / "alone.mp3", timeline.sample_rate_hz))
+        pydub_s = pydub_mix_s(timeline, clips) if with_pydub else None
+
+    minutes = result.duration_s / 60
+    print(f"stage: {stage.id} ({minutes:.1f} min of audio, {result.speech_clips} speech clips)")
+    print(f"cores: {os.cpu_count()}")
+    print(f"(a) cold render (empty speech cache): {cold_s:7.2f} s")
+    print(f"(b) warm render (speech cached):      {warm_s:7.2f} s")
+    print(f"      loudness pass alone:            {measure_s:7.2f} s")
+    print(f"      one mixing pass alone:          {mix_s:7.2f} s")
+    print(f"(c) same encoder, same audio, alone:  {encode_s:7.2f} s")
+    print(f"    (b) / (c):                        {warm_s / encode_s:7.2f} x  (target <= 1.3)")
+    if pydub_s is not None:
+        print(f"(d) naive pydub mix, no encoding:     {pydub_s:7.2f} s")
+        print(f"    (d) / (b):                        {pydub_s / warm_s:7.1f} x  (target >= 20)")
+    print(f"realtime factor (warm):               {result.duration_s / warm_s:7.0f} x")
+    if peaks:
+        report_memory(peaks)
+
+
+def bench_memory() -> None:
+    report_memory({m: memory_peak_mb(m) for m in (15.0, 60.0)})
+
+
+def report_memory(peaks: dict[float, float]) -> None:
+    print(f"peak RSS, 15-minute session:          {peaks[15.0]:7.0f} MB")
+    print(f"peak RSS, 60-minute session:          {peaks[60.0]:7.0f} MB  (target < 300)")
+    print(
+        f"    60 / 15:                          {peaks[60.0] / peaks[15.0]:7.2f} x  (target <= 1.5)"
+    )
+
+
+def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
+    """The reference: mix the same timeline the obvious pydub way: one overlay per cue,
+    pydub's own Sine tones, and the tones ducked 14 dB under each spoken line."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pydub warns that ffmpeg is missing; not needed here
+        from pydub import AudioSegment
+        from pydub.generators import Sine
+
+    sr = timeline.sample_rate_hz
+    tone_hz = {"inhale": 208.0, "exhale": 160.0, "bell": 660.0}
+    started = time.perf_counter()
+    mix = AudioSegment.silent(duration=timeline.duration_s * 1000, frame_rate=sr)
+    mix = mix.set_channels(1).set_sample_width(2)
+    for event in timeline.events:
+        if event.kind in tone_hz:
+            volume = -16.0 if event.kind == "bell" else -33.0
+            sound = Sine(tone_hz[event.kind], sample_rate=sr).to_audio_segment(
+                duration=(event.end_n - event.start_n) * 1000 / sr, volume=volume
+            )
+            sound = sound.set_channels(1).fade_in(120).fade_out(120)
+            mix = mix.overlay(sound, position=event.start_n * 1000 / sr)
+    for event in timeline.speech():
+        start_ms, end_ms = event.start_n * 1000 / sr, event.end_n * 1000 / sr
+        mix = mix[:start_ms] + mix[start_ms:end_ms].apply_gain(-14.0) + mix[end_ms:]
+        clip = clips[event.text or ""]
+        voice = AudioSegment(clip.tobytes(), frame_rate=sr, sample_width=2, channels=1)
+        mix = mix.overlay(voice, position=start_ms)
+    return time.perf_counter() - started
+
+
+MEMORY_OPTIONS = SessionOptions(variant=Variant.SHORT)  # short circuit, so 15 min fits
+
+
+def long_plan(minutes: float) -> tuple[Plan, str]:
+    """The built-in plan with the external-mapping stage cut to its opening, its step and
+    its close, the step stretched so the session lasts about `minutes` (the step's
+    template breathes through whatever time it is given). Only the length differs between
+    the 15- and the 60-minute session, so their peaks show how memory grows with it."""
+    plan = load_plan()
+    variant = MEMORY_OPTIONS.variant
+    step = plan.exercise("external-mapping")
+    stage = dataclasses.replace(plan.stage("external-mapping"), exercises=(step.id,))
+    plan = dataclasses.replace(
+        plan, stages=tuple(stage if s.id == stage.id else s for s in plan.stages)
+    )
+    others_s = plan.session_length_s(stage, variant) - step.duration_s(variant)
+    step_min = max(1.0, (minutes * 60 - others_s) / 60)
+    exercises = tuple(
+        dataclasses.replace(e, minutes=Span(step_min, step_min)) if e.id == step.id else e
+        for e in plan.exercises
+    )
+    return dataclasses.replace(plan, exercises=exercises), stage.id
+
+
+def memory_child(minutes: float) -> None:
+    plan, stage_id = long_plan(minutes)
+    speaker = open_speaker(get_profile("calm"), None)
+    with tempfile.TemporaryDirectory() as tmp:
+        result = render_session(plan, plan.stage(stage_id), MEMORY_OPTIONS, speaker, Path(tmp))
+    print(f"{result.duration_s / 60:.1f} {peak_rss_mb():.1f}")
+
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory. Linux: VmHWM, which starts afresh at exec
+    (ru_maxrss would carry the parent's peak over a fork)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
+
+
+def memory_peak_mb(minutes: float) -> float:
+    out = subprocess.run(
+        [sys.executable, str(BENCH_SCRIPT), "--memory-child", str(minutes)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return float(out[1])

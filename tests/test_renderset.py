@@ -218,3 +218,32 @@ def test_a_warm_render_imports_no_scipy(tmp_path):
     )
     run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=600)
     assert run.stdout.strip().splitlines()[-1] == "[]", run.stdout + run.stderr
+
+
+def test_render_all_with_one_stage_out_of_date_renders_it_here_with_progress(
+    tiny_plan, tmp_path, monkeypatch
+):
+    """No worker process for a single stage to render: it renders in this process, and
+    the progress bar moves while it encodes (a worker reports only when it is done)."""
+    from softpace import renderpool
+    from softpace.render import RenderJob, Voice, render_all
+    from softpace.voice.profiles import get_profile
+    from tests.conftest import FakeEngine
+
+    stages = tuple(tiny_plan.stage(s) for s in ("external-mapping", "entrance-contact"))
+    voice = Voice(get_profile("calm"), tmp_path / "cache", FakeEngine)
+    job = RenderJob(
+        tiny_plan, stages, tmp_path / "out", options=SessionOptions(variant=Variant.SHORT)
+    )
+    render_all(job, voice, workers=1)  # both in place, rendered here
+    (tmp_path / "out" / "entrance-contact.mp3").unlink()
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a worker process was started for one stage")
+
+    monkeypatch.setattr(renderpool, "ProcessPoolExecutor", no_workers)
+    steps: list[int] = []
+    results = render_all(job, voice, steps.append, workers=2)
+    assert [r.skipped for r in results] == [True, False]
+    assert len(steps) > 3 and sum(steps) >= sum(r.duration_s for r in results) * 44_100 * 0.99
+    assert (tmp_path / "out" / "entrance-contact.mp3").is_file()

@@ -9,7 +9,8 @@ plain data. A render's files appear together under their final names, or not at 
 - the loudness measurement is cached by what is mixed, so a repeated render mixes once;
 - mixing block N+1 overlaps encoding block N (lameenc releases the GIL: audio.encode);
 - `render_all` builds every timeline once, here, and hands the stages, longest first, to
-  one worker process per core; workers die with this process and leave no partial files.
+  one worker process per core as each timeline is ready; workers die with this process
+  and leave no partial files.
 """
 
 from __future__ import annotations
@@ -17,12 +18,8 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import multiprocessing
 import os
-import signal
-import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -32,12 +29,12 @@ import numpy as np
 from softpace import renderset
 from softpace.atomic import ensure_writable_dir
 from softpace.plan.model import Plan, Stage
+from softpace.renderpool import Progress, Work, Workers, signals_raise
 from softpace.script.narration import SessionOptions, build_timeline, session_length_s
 from softpace.timeline import Timeline, seconds_to_samples, timeline_json
 from softpace.voice.profiles import VoiceProfile
 from softpace.voice.speaker import Speaker
 
-Progress = Callable[[int], None]
 MASTERING_CACHE = "mastering"  # measured loudness per mix, in the speech cache folder
 COVER_CACHE = "covers"
 
@@ -265,34 +262,51 @@ def render_all(
     Stages are taken longest first (by the plan's length, known before any word is
     measured). Each timeline is built here, once (synthesizing its words into the speech
     cache); a stage whose files are up to date is skipped. With more than one core, the
-    others go to worker processes as soon as their timeline is ready: the first worker
-    encodes while the next timelines are built, and every core stays busy to the end.
-    Workers only read the speech cache.
+    stages to render go to worker processes as soon as their timelines are ready, so the
+    workers encode while the next timelines are built and every core stays busy to the
+    end (workers only read the speech cache). The first stage found out of date waits for
+    a second (unless `force`, which makes them all out of date): if it is the only one,
+    it renders here, with its progress, and no worker is started.
     """
     from softpace.publish.publish import refresh_playlist
 
     ensure_writable_dir(job.out_dir)
     speaker = voice.speaker()
     workers = min(len(job.stages), workers or os.cpu_count() or 1)
-    pool = _Workers(workers) if workers > 1 and voice.cache_dir is not None else None
+    pool = Workers(workers) if workers > 1 and voice.cache_dir is not None else None
     longest_first = sorted(job.stages, key=lambda s: -session_length_s(job.plan, s, job.options))
     done: dict[str, RenderedSession] = {}
-    with _signals_raise():
+    held: Work | None = None  # the first stage out of date, until a second one is found
+    with signals_raise():
         try:
             _tidy(job.plan, job.out_dir)
             for stage in longest_first:
                 before = speaker.synthesized
                 timeline = session_timeline(job.plan, stage, job.options, speaker)
-                made = speaker.synthesized - before
+                work = Work(stage, timeline, speaker.synthesized - before)
                 rendered = _render_timeline(
                     job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force,
-                    progress, made, check_only=pool is not None,
+                    progress, work.made, check_only=pool is not None,
                 )  # fmt: skip
                 if rendered is not None:
                     done[stage.id] = rendered
-                else:  # out of date: a worker renders it
-                    assert pool is not None
-                    pool.submit(job, stage, timeline, voice, made)
+                    continue
+                assert pool is not None
+                pool.raise_first_failure()
+                if held is None and not job.force and not pool.started:
+                    held = work
+                    continue
+                for waiting in (held, work):
+                    if waiting is not None:
+                        pool.submit(job, waiting, voice)
+                held = None
+            if held is not None:  # the only stage to render: here, with its progress
+                rendered = _render_timeline(
+                    job.plan, held.stage, held.timeline, speaker, job.out_dir, job.tones,
+                    job.force, progress, held.made,
+                )  # fmt: skip
+                assert rendered is not None
+                done[held.stage.id] = rendered
             if pool is not None:
                 done |= pool.results(progress)
         except BaseException:
@@ -301,116 +315,6 @@ def render_all(
             raise
     refresh_playlist(job.plan, job.out_dir)
     return [done[stage.id] for stage in job.stages]
-
-
-class _Workers:
-    """Worker processes for render_all, started at the first stage that needs one (so they
-    start up while the parent builds the next timelines)."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._pool: ProcessPoolExecutor | None = None
-        self._futures: dict[Future[RenderedSession], int] = {}
-
-    def submit(
-        self, job: RenderJob, stage: Stage, timeline: Timeline, voice: Voice, made: int
-    ) -> None:
-        if self._pool is None:
-            context = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=context,
-                initializer=_worker_start,
-                initargs=(os.getpid(),),
-            )
-        future = self._pool.submit(_render_in_worker, job, stage, timeline, voice, made)
-        self._futures[future] = timeline.n_samples
-
-    def results(self, progress: Progress | None) -> dict[str, RenderedSession]:
-        """Each stage's result as it comes; the first failure stops the rest."""
-        done = {}
-        for future in as_completed(self._futures):
-            result = future.result()
-            done[result.stage] = result
-            if progress is not None:
-                progress(self._futures[future])
-        if self._pool is not None:
-            self._pool.shutdown(wait=True)
-        return done
-
-    def stop(self) -> None:
-        if self._pool is not None:
-            _stop_workers(self._pool)
-
-
-def _render_in_worker(
-    job: RenderJob, stage: Stage, timeline: Timeline, voice: Voice, made: int
-) -> RenderedSession:
-    try:
-        speaker = voice.speaker()
-        rendered = _render_timeline(
-            job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force, None, made
-        )
-    except SystemExit as stop:  # told to stop: the partial files are already removed
-        # The executor would report this and wait for more work, from a parent that may
-        # be gone; end the process instead.
-        os._exit(stop.code if isinstance(stop.code, int) else 1)
-    assert rendered is not None
-    return rendered
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Stop the workers now: each is told to stop (SIGTERM), cleans up and exits."""
-    # The executor has no public way to stop running work; its process table is stable.
-    processes = list(getattr(pool, "_processes", {}).values())
-    for process in processes:
-        with contextlib.suppress(Exception):
-            process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=10)
-        if process.is_alive():
-            process.kill()
-
-
-def _worker_start(parent_pid: int) -> None:
-    """In each worker: die with the parent, and clean up when told to stop."""
-    _die_with_parent()
-    if os.getppid() != parent_pid:  # the parent was already gone
-        os._exit(1)
-    signal.signal(signal.SIGTERM, _raise_exit)
-    signal.signal(signal.SIGINT, _raise_exit)
-
-
-def _die_with_parent() -> None:
-    """Linux: the kernel sends SIGTERM when the parent dies, even by SIGKILL."""
-    import ctypes
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        return
-    pr_set_pdeathsig = 1
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
-
-
-def _raise_exit(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
-@contextlib.contextmanager
-def _signals_raise() -> Iterator[None]:
-    """SIGTERM and SIGHUP stop a render like Ctrl-C does: partial files are removed and
-    workers stopped, rather than the process vanishing mid-write."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {s: signal.signal(s, _raise_exit) for s in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def total_samples(job: RenderJob) -> int:

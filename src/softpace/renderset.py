@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import json
 import os
@@ -58,8 +59,10 @@ def new_render_id() -> str:
 
 
 @lru_cache(maxsize=1)
+@functools.cache
 def code_version() -> str:
-    """A digest of softpace's own source: any change of code renders sessions again."""
+    """A digest of softpace's own source: any change of code renders sessions again (read
+    once per process: the source does not change under a running program)."""
     from softpace import __version__
 
     package = Path(__file__).parent

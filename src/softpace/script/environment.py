@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -139,7 +140,12 @@ def make_environment(template_dirs: Sequence[Path] = ()) -> jinja2.Environment:
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
     """Jinja's own cache of compiled templates (in a private 0700 folder it makes in the
     temp directory), so a process does not compile every template again: about 0.07 s of
-    each render. A cache that cannot be read or written is only a slower render."""
+    each render. A cache that cannot be read or written is only a slower render.
+
+    Jinja checks a cached template against its source text only; the environment's
+    options, the tagging loader and Jinja itself live in code, so the file names carry
+    a digest of softpace's source and Jinja's version: after any upgrade, nothing
+    compiled before is used."""
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         try:  # Jinja itself ignores a file cut short or not its own
@@ -152,9 +158,16 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
 
 
-def _bytecode_cache() -> jinja2.BytecodeCache | None:
+def _bytecode_cache(template_dirs: tuple[Path, ...]) -> jinja2.BytecodeCache | None:
+    """For the shipped templates only (a user's own template folder is compiled afresh,
+    so passing folders leaves nothing behind)."""
+    if template_dirs:
+        return None
+    from softpace.renderset import code_version
+
+    version = hashlib.sha256(f"{code_version()} {jinja2.__version__}".encode()).hexdigest()
     try:
-        return _QuietBytecodeCache()
+        return _QuietBytecodeCache(pattern=f"softpace-{version[:16]}-%s.cache")
     except (OSError, RuntimeError):  # no private temp folder to be had: compile each time
         return None
 
@@ -170,7 +183,7 @@ def _environment(template_dirs: tuple[Path, ...]) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=False,
-        bytecode_cache=_bytecode_cache(),
+        bytecode_cache=_bytecode_cache(template_dirs),
     )
     env.filters["seconds"] = _seconds
     env.filters["spoken_minutes"] = _spoken_minutes

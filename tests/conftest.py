@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import zlib
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -128,7 +129,7 @@ def render_fixture_sessions(folder: Path) -> None:
 
 
 @pytest.fixture(scope="session", autouse=True)
-def background_render(request: pytest.FixtureRequest, tmp_path_factory) -> SharedRender:
+def background_render(request: pytest.FixtureRequest, tmp_path_factory) -> Iterator[SharedRender]:
     """Starts the one render every xdist worker shares, as soon as the run begins and only
     if a selected test needs it: the workers run other tests meanwhile."""
     base = tmp_path_factory.getbasetemp()
@@ -137,7 +138,8 @@ def background_render(request: pytest.FixtureRequest, tmp_path_factory) -> Share
     items = request.session.items
     if any("rendered_once" in getattr(item, "fixturenames", ()) for item in items):
         render.start()
-    return render
+    yield render
+    render.stop()
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -183,9 +184,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered_corpus(corpus: dict[str, Path], rendered_once: Path) -> dict[str, Path]:
-    """With a folder of sessions rendered by the fake engine, for export to copy."""
-    return {**corpus, "rendered": rendered_once}
+def rendered_corpus(
+    corpus: dict[str, Path], rendered_once: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    """With a folder of sessions rendered by the fake engine, for export to copy: a copy
+    of the shared one, since a drawn `render --out` may write into it."""
+    folder = tmp_path_factory.mktemp("fuzz-rendered") / "rendered"
+    return {**corpus, "rendered": Path(shutil.copytree(rendered_once, folder))}
 
 
 def _drawable(corpus: dict[str, Path], kind: str = "") -> list[str]:

@@ -163,6 +163,8 @@ def oversampled_peaks(samples: np.ndarray) -> np.ndarray:
     oversampled signal that start at it (itself and those up to the next sample)."""
     x = np.asarray(samples, dtype=np.float32)
     peaks = np.zeros(len(x), dtype=np.float32)
+    if not len(x):
+        return peaks
     for taps, offset in _oversampling_branches():
         np.maximum(peaks, np.abs(np.convolve(x, taps)[offset : offset + len(x)]), out=peaks)
     return peaks

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from softpace.atomic import write_text_atomic
 from softpace.plan.model import Plan, Variant
-from softpace.script.narration import SessionOptions
+from softpace.script.options import SessionOptions
 from softpace.timeline import Timeline
 
 RECIPE_SUFFIX = ".recipe.json"

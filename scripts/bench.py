@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from benchmarks.breakdown import bench_memory, bench_render, memory_child
 from benchmarks.logbench import bench_progress
@@ -50,13 +51,14 @@ def main() -> None:
     parser.add_argument("--days", type=int, default=1095, help="days of log for --progress")
     parser.add_argument("--share", action="store_true", help="benchmark export and serve")
     parser.add_argument("--memory-child", type=float, help=argparse.SUPPRESS)
+    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.progress:
         bench_progress(args.days)
     elif args.share:
         bench_share()
     elif args.memory_child:
-        memory_child(args.memory_child)
+        memory_child(args.memory_child, args.cache)
     else:
         run_process([sys.executable, "-c", "pass"])  # start the runner while this is small
         bench_processes(

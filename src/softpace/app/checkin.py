@@ -38,8 +38,18 @@ class EntryKind(StrEnum):
     EVALUATION = "evaluation"
 
 
+class _Pauses:
+    """A logged entry's result: exposure sessions pause when it carries a red flag."""
+
+    red_flags: tuple[str, ...]
+
+    @property
+    def paused(self) -> bool:
+        return bool(self.red_flags)
+
+
 @dataclass(frozen=True)
-class PracticeLogged:
+class PracticeLogged(_Pauses):
     practice: Practice
     max_discomfort: int  # the plan's limit: above it, the next sessions step back
     scale_max: int
@@ -50,33 +60,21 @@ class PracticeLogged:
     def above_limit(self) -> bool:
         return self.practice.during > self.max_discomfort
 
-    @property
-    def paused(self) -> bool:
-        return bool(self.red_flags)
-
 
 @dataclass(frozen=True)
-class NextDayLogged:
+class NextDayLogged(_Pauses):
     rated: Practice  # the latest practice of the rated day, as it was before the rating
     rating: int
     replaced: int | None  # the earlier next-day rating this one replaces
     scale_max: int
     red_flags: tuple[str, ...]
 
-    @property
-    def paused(self) -> bool:
-        return bool(self.red_flags)
-
 
 @dataclass(frozen=True)
-class ObservationsLogged:
+class ObservationsLogged(_Pauses):
     on: date
     symptoms: tuple[str, ...]
     red_flags: tuple[str, ...]
-
-    @property
-    def paused(self) -> bool:
-        return bool(self.red_flags)
 
 
 @dataclass(frozen=True)

@@ -61,22 +61,22 @@ class Phrasebook:
     def _start(self, key: str) -> int:
         return 0 if self.seed == 0 else self.seed + zlib.crc32(key.encode())
 
-    def vary(self, key: str, *phrasings: str) -> str:
-        if not phrasings:
-            raise ValueError(f"vary({key!r}) needs at least one phrasing")
+    def _turn(self, caller: str, key: str, size: int, needs: str) -> int:
+        """Where this use of `key` starts among its `size` choices (the day's turn plus
+        one per earlier use), counting the use."""
+        if not size:
+            raise ValueError(f"{caller}({key!r}) needs at least one {needs}")
         used = self.uses.get(key, 0)
         self.uses[key] = used + 1
-        self.sizes[key] = len(phrasings)
-        return phrasings[(self._start(key) + used) % len(phrasings)]
+        self.sizes[key] = size
+        return (self._start(key) + used) % size
+
+    def vary(self, key: str, *phrasings: str) -> str:
+        return phrasings[self._turn("vary", key, len(phrasings), "phrasing")]
 
     def company(self, key: str, *lines: str) -> str:
         """All `lines`, starting at the day's (and this use's) turn, as 'A || B || C'."""
-        if not lines:
-            raise ValueError(f"company({key!r}) needs at least one line")
-        used = self.uses.get(key, 0)
-        self.uses[key] = used + 1
-        self.sizes[key] = len(lines)
-        start = (self._start(key) + used) % len(lines)
+        start = self._turn("company", key, len(lines), "line")
         return " || ".join(lines[start:] + lines[:start])
 
     def exhale_prompts(self, quick: bool) -> ExhalePrompts:

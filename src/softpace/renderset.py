@@ -205,11 +205,7 @@ def _fsync(path: Path) -> None:
 
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+        _fsync(folder)
 
 
 def _syncsafe(four: bytes) -> int:

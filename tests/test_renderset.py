@@ -247,3 +247,36 @@ def test_render_all_with_one_stage_out_of_date_renders_it_here_with_progress(
     assert [r.skipped for r in results] == [True, False]
     assert len(steps) > 3 and sum(steps) >= sum(r.duration_s for r in results) * 44_100 * 0.99
     assert (tmp_path / "out" / "entrance-contact.mp3").is_file()
+
+
+def test_the_voice_model_is_let_go_before_the_last_mix(tiny_plan, tmp_path, monkeypatch):
+    """Once every word of the job is measured, the engine is asked to drop its models,
+    once, so no render mixes and encodes beside them (a model loads again if needed)."""
+    from softpace.audio import encode
+    from softpace.render import RenderJob, Voice, render_all
+    from softpace.voice.profiles import get_profile
+    from tests.conftest import FakeEngine
+
+    events: list[str] = []
+
+    class Releasing(FakeEngine):
+        def synthesize(self, text, settings):
+            events.append("speak")
+            return super().synthesize(text, settings)
+
+        def release(self):
+            events.append("release")
+
+    real_encode = encode.encode_mp3
+
+    def noting_encode(*args, **kwargs):
+        events.append("encode")
+        return real_encode(*args, **kwargs)
+
+    monkeypatch.setattr(encode, "encode_mp3", noting_encode)
+    stages = tuple(tiny_plan.stage(s) for s in ("external-mapping", "entrance-contact"))
+    job = RenderJob(tiny_plan, stages, tmp_path / "out", options=SHORT)
+    render_all(job, Voice(get_profile("calm"), tmp_path / "cache", Releasing), workers=1)
+    assert events.count("release") == 1 and events.count("encode") == 2
+    last_word = len(events) - 1 - events[::-1].index("speak")
+    assert last_word < events.index("release") < len(events) - 1 - events[::-1].index("encode")

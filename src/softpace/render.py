@@ -84,6 +84,7 @@ def render_session(
     before = speaker.synthesized
     timeline = session_timeline(plan, stage, options, speaker)
     made = speaker.synthesized - before
+    speaker.release()  # every word is measured: the voice model's memory goes before mixing
     rendered = _render_timeline(
         plan, stage, timeline, speaker, out_dir, tones, force, progress, made
     )
@@ -284,6 +285,8 @@ def render_all(
                 before = speaker.synthesized
                 timeline = session_timeline(job.plan, stage, job.options, speaker)
                 work = Work(stage, timeline, speaker.synthesized - before)
+                if stage is longest_first[-1]:
+                    speaker.release()  # every word is measured: no model held while mixing
                 rendered = _render_timeline(
                     job.plan, stage, timeline, speaker, job.out_dir, job.tones, job.force,
                     progress, work.made, check_only=pool is not None,

@@ -62,6 +62,17 @@ def session_wpm(speaker) -> float:
     return words / sum(e.end_s - e.start_s for e in timeline.speech()) * 60
 
 
+def test_a_released_engine_lets_go_of_its_model_and_speaks_the_same_after(calm):
+    from softpace.voice.hibari_engine import HibariEngine
+
+    engine = HibariEngine()
+    before = engine.synthesize(LINES[3], calm.settings)
+    engine.release()
+    assert not engine._models
+    after = engine.synthesize(LINES[3], calm.settings)
+    assert np.array_equal(before.samples, after.samples)
+
+
 def test_calm_speaks_about_120_words_a_minute_measured_on_the_audio(calm):
     assert 112 <= session_wpm(Speaker(open_engine("hibari"), calm, None)) <= 128
 

@@ -120,3 +120,63 @@ def test_engine_errors_name_the_profile_file(tmp_path):
     speaker = Speaker(Failing(), get_profile("mine", tmp_path), None)
     with pytest.raises(SpeechEngineError, match=r"mine\.toml: the model fell over"):
         speaker.clip("hello")
+
+
+def test_a_stored_clip_is_read_back_not_held(fake_engine, tmp_path):
+    """Measuring a session's words keeps none of their samples in memory once each is in
+    the cache: the mix reads them back, the same samples, without speaking again."""
+    speaker = Speaker(fake_engine, get_profile("calm"), tmp_path / "cache")
+    made = speaker.clip("Let the jaw hang soft.")
+    assert not speaker._memo
+    again = speaker.clip("Let the jaw hang soft.")
+    assert np.array_equal(made, again)
+    assert speaker.synthesized == 1 and fake_engine.calls == ["Let the jaw hang soft."]
+    assert not again.flags.writeable and not made.flags.writeable
+
+
+@pytest.mark.parametrize("cache", ["none", "unwritable"])
+def test_a_clip_that_cannot_be_stored_is_held(fake_engine, tmp_path, cache):
+    blocked = tmp_path / "a-file"  # a cache folder under a file cannot be made, even by root
+    blocked.write_text("")
+    where = None if cache == "none" else blocked / "cache"
+    speaker = Speaker(fake_engine, get_profile("calm"), where)
+    first = speaker.clip("hello")
+    assert speaker.clip("hello") is first
+    assert fake_engine.calls == ["hello"]
+
+
+class _Releasing:
+    """The fake engine's speech, counting the releases it is asked for."""
+
+    name = "releasing"
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.released = 0
+
+    def identity(self, settings):
+        return self.engine.identity(settings)
+
+    def synthesize(self, text, settings):
+        return self.engine.synthesize(text, settings)
+
+    def release(self):
+        self.released += 1
+
+
+def test_release_lets_the_engine_drop_its_models(fake_engine, tmp_path):
+    engine = _Releasing(fake_engine)
+    speaker = Speaker(engine, get_profile("calm"), tmp_path / "cache")
+    speaker.release()
+    assert engine.released == 0  # nothing spoken, so no model was loaded
+    speaker.clip("hello")
+    speaker.release()
+    assert engine.released == 1
+    speaker.clip("hello again")  # speaking after a release still works
+    assert speaker.synthesized == 2
+
+
+def test_release_of_an_engine_without_models_is_harmless(fake_speaker):
+    fake_speaker.clip("hello")
+    fake_speaker.release()
+    assert len(fake_speaker.clip("hello")) > 0

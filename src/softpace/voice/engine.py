@@ -3,7 +3,8 @@
 Two layers, so listing and validating profiles never loads a model:
 - an `EngineKind` (cheap, registered by name in `registry`) parses a profile's settings,
   says whether the engine can run here, names its licence, and opens the engine;
-- a `SpeechEngine` (opened on demand, once per process) synthesizes and reads phonemes.
+- a `SpeechEngine` (opened on demand, once per process) synthesizes and reads phonemes;
+  one that loads models may offer `release()`, to drop them until it is next asked.
 Tests register a fake kind (or substitute a fake engine) through the registry.
 """
 

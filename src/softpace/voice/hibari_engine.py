@@ -84,6 +84,11 @@ class HibariEngine:
                     raise SpeechEngineError(f"hibari could not load {path} ({exc})") from exc
             return self._models[voice]
 
+    def release(self) -> None:
+        """Drop the loaded models (the G2P's lexicons are most of their 200 MB)."""
+        with self._lock:
+            self._models.clear()
+
     def voices(self) -> list[EngineVoice]:
         from hibari.voices import VOICES
 

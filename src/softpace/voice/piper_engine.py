@@ -66,6 +66,11 @@ class PiperEngine:
         self._voices: dict[str, Any] = {}
         self._lock = threading.Lock()
 
+    def release(self) -> None:
+        """Drop the loaded voices; they load again if asked."""
+        with self._lock:
+            self._voices.clear()
+
     def _voice(self, model: str) -> Any:
         with self._lock:
             if model not in self._voices:

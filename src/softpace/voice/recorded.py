@@ -139,6 +139,9 @@ class RecordedSpeaker:
     def measure(self, text: str) -> int:
         return len(self.clip(text))
 
+    def release(self) -> None:
+        self.fallback.release()
+
 
 # -- the report ------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ checked on every read: a damaged, empty or misshapen clip is made again, never m
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -106,12 +107,25 @@ class Speaker:
                 f"for {text[:60]!r}"
             )
         path = self._path(text)
-        if path is not None:
-            write_clip(path, samples)
+        if path is not None and write_clip(path, samples):
+            # Stored: read back when it is mixed. Measuring a whole session's words then
+            # never holds all their samples beside the voice model.
+            samples.setflags(write=False)
+            return samples
         return self._remember(text, samples)
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))
+
+    def release(self) -> None:
+        """Done speaking for now: the engine drops its loaded models (they load again if
+        asked) and the freed memory goes back to the system, before a render mixes."""
+        if self.synthesized == 0:
+            return  # no model was loaded: nothing to give back
+        release = getattr(self.engine, "release", None)
+        if release is not None:
+            release()
+        return_freed_memory()
 
 
 def session_speech(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
@@ -124,8 +138,22 @@ def session_speech(samples: np.ndarray, from_hz: int, to_hz: int) -> np.ndarray:
     return prepare_speech(samples, from_hz, to_hz)
 
 
-def write_clip(path: Path, samples: np.ndarray) -> None:
-    """Store a clip with its checksum, atomically (fsync before rename)."""
+def return_freed_memory() -> None:
+    """Collect garbage, then ask the C allocator to hand free pages back to the system
+    (glibc's malloc_trim; elsewhere nothing more). Without it, the megabytes a voice model
+    freed stay in this process while the mix takes fresh ones."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def write_clip(path: Path, samples: np.ndarray) -> bool:
+    """Store a clip with its checksum, atomically (fsync before rename). False when the
+    cache cannot be written (a read-only cache must not stop a render)."""
     from softpace.atomic import write_bytes_atomic
 
     buffer = io.BytesIO()
@@ -135,7 +163,8 @@ def write_clip(path: Path, samples: np.ndarray) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomic(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
     except (OSError, SoftpaceError):
-        pass  # the cache is an optimisation: a read-only cache must not stop a render
+        return False
+    return True
 
 
 def read_clip(path: Path) -> np.ndarray | None:

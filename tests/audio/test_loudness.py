@@ -111,3 +111,42 @@ def test_the_running_filters_match_scipy_ndimage(values, size) -> None:
     x = np.asarray(values, dtype=np.float64)
     assert np.array_equal(running_min(x, size), minimum_filter1d(x, size, mode="nearest"))
     assert np.allclose(running_mean(x, size), uniform_filter1d(x, size, mode="nearest"))
+
+
+@given(
+    st.integers(50, 4_000),
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 300),
+    st.integers(1, 40),
+)
+@settings(max_examples=60, deadline=None)
+def test_the_limiter_gives_the_same_gain_whatever_its_chunks(length_n, seed, chunk_n, hold_n):
+    """Limited a piece at a time (each with the context it reads), a clip comes out as
+    it does limited whole: the same samples, up to float rounding."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(-1, 1, length_n) * rng.uniform(0.2, 1.0, length_n)
+    whole = limit_peaks(x, -6.0, SR, hold_s=hold_n / SR, chunk_n=length_n)
+    pieces = limit_peaks(x, -6.0, SR, hold_s=hold_n / SR, chunk_n=chunk_n)
+    np.testing.assert_allclose(pieces, whole, atol=1e-6)
+    assert not np.array_equal(whole, x.astype(np.float32))  # it did limit
+
+
+def test_a_long_clip_is_limited_and_measured_in_little_memory() -> None:
+    """A minute of loud speech-like sound: the limiter and the loudness meter work in
+    pieces, so their working memory stays far below the clip's own float64 copies."""
+    import tracemalloc
+
+    t = np.arange(60 * SR) / SR
+    x = (0.9 * np.sin(2 * np.pi * 180 * t) * (0.5 + 0.5 * np.sin(2 * np.pi * 3 * t))).astype(
+        np.float32
+    )
+    tracemalloc.start()
+    try:
+        start_b = tracemalloc.get_traced_memory()[0]
+        limited = limit_peaks(x, -3.0, SR)
+        loudness = clip_loudness_lufs(limited, SR)
+        peak_b = tracemalloc.get_traced_memory()[1] - start_b
+    finally:
+        tracemalloc.stop()
+    assert true_peak_dbtp(limited) <= -3.0 + 0.05 and loudness > -20
+    assert peak_b < 3 * x.nbytes  # the result itself is one x.nbytes

@@ -26,6 +26,7 @@ GATE_HOP_S = 0.1
 RELATIVE_GATE_LU = -10.0
 OVERSAMPLE = 4
 PEAK_CHUNK_N = 1 << 20
+LIMIT_CHUNK_N = 1 << 16  # a clip is limited and measured in pieces of this many samples
 
 
 def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
@@ -124,8 +125,10 @@ def gated_lufs(hop_energies: list[float], hop_n: int) -> float:
 
 
 def integrated_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
+    """Fed in chunks: the filters' complex working arrays stay small for a long clip."""
     meter = LoudnessMeter(sample_rate_hz)
-    meter.feed(samples)
+    for start in range(0, len(samples), LIMIT_CHUNK_N):
+        meter.feed(samples[start : start + LIMIT_CHUNK_N])
     return meter.integrated_lufs()
 
 
@@ -156,6 +159,12 @@ def _oversampling_branches() -> tuple[tuple[np.ndarray, int], ...]:
         offset, first = divmod(point + half, OVERSAMPLE)
         branches.append((taps[first::OVERSAMPLE].astype(np.float32), offset))
     return tuple(branches)
+
+
+@functools.cache
+def _oversampling_reach() -> int:
+    """How many samples either side of a sample its oversampled peak reads."""
+    return max(max(offset, len(taps) - 1 - offset) for taps, offset in _oversampling_branches())
 
 
 def oversampled_peaks(samples: np.ndarray) -> np.ndarray:
@@ -197,40 +206,61 @@ def true_peak_dbtp(blocks: Iterable[np.ndarray] | np.ndarray, pad_n: int = 64) -
 
 
 def limit_peaks(
-    samples: np.ndarray, ceiling_dbtp: float, sample_rate_hz: int, hold_s: float = 0.01
+    samples: np.ndarray,
+    ceiling_dbtp: float,
+    sample_rate_hz: int,
+    hold_s: float = 0.01,
+    chunk_n: int = LIMIT_CHUNK_N,
 ) -> np.ndarray:
     """`samples` with every true peak above the ceiling brought down to it, smoothly.
 
     The gain needed at each sample is held for `hold_s` on both sides (so it starts
     early: look-ahead) and then averaged over `hold_s`, which keeps it at or below what
     every nearby peak needs while making the change a smooth slope.
+
+    It works `chunk_n` samples at a time, each with the context its gain reads on both
+    sides, so a long clip needs no more memory than a short one and gets the same gain.
     """
     x = samples.astype(np.float32)
     if not len(x):
         return x
     ceiling = 10 ** (ceiling_dbtp / 20.0)
-    peaks = oversampled_peaks(x)
-    if peaks.max() <= ceiling:
-        return x
-    need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
     hold_n = max(1, int(hold_s * sample_rate_hz))
-    held = running_min(need, 2 * hold_n + 1)
-    gain = running_mean(held, hold_n)
-    return x * gain.astype(np.float32)
+    # gain[i] is the mean of held[i - hold_n // 2 ...] over hold_n values, and each held
+    # value the minimum of need within hold_n either side; each peak reads the signal
+    # within the oversampling filter's reach.
+    before_n, after_n = hold_n + hold_n // 2, 2 * hold_n - 1 - hold_n // 2
+    reach_n = _oversampling_reach()
+    out: np.ndarray | None = None
+    for start in range(0, len(x), chunk_n):
+        end = min(len(x), start + chunk_n)
+        lo, hi = max(0, start - before_n), min(len(x), end + after_n)
+        signal_lo, signal_hi = max(0, lo - reach_n), min(len(x), hi + reach_n)
+        peaks = oversampled_peaks(x[signal_lo:signal_hi])[lo - signal_lo : hi - signal_lo]
+        if peaks.max() <= ceiling:
+            continue  # no peak within reach: the gain here is 1
+        if out is None:
+            out = x.copy()  # the chunks still to come read the signal unchanged
+        need = np.minimum(1.0, ceiling / np.maximum(peaks.astype(np.float64), 1e-12))
+        held = running_min(need, 2 * hold_n + 1)
+        gain = running_mean(held, hold_n)[start - lo : end - lo]
+        out[start:end] = x[start:end] * gain.astype(np.float32)
+    return x if out is None else out
 
 
 def running_min(values: np.ndarray, size: int) -> np.ndarray:
     """The minimum over `size` values centred on each (the edge values repeat beyond the
     ends), in linear time: prefix and suffix minima within blocks of `size` (van Herk)."""
-    padded = np.pad(values, (size // 2, size - 1 - size // 2), mode="edge")
-    blocks_n = -(-len(padded) // size)
-    blocks = np.full(blocks_n * size, np.inf)
-    blocks[: len(padded)] = padded
-    rows = blocks.reshape(blocks_n, size)
+    n, left = len(values), size // 2
+    blocks_n = -(-(n + size - 1) // size)
+    padded = np.full(blocks_n * size, np.inf, dtype=np.result_type(values, np.float32))
+    padded[:left] = values[0]
+    padded[left : left + n] = values
+    padded[left + n : n + size - 1] = values[-1]
+    rows = padded.reshape(blocks_n, size)
     prefix = np.minimum.accumulate(rows, axis=1).ravel()
     suffix = np.minimum.accumulate(rows[:, ::-1], axis=1)[:, ::-1].ravel()
-    starts = np.arange(len(values))
-    return np.minimum(suffix[starts], prefix[starts + size - 1])
+    return np.minimum(suffix[:n], prefix[size - 1 : size - 1 + n])
 
 
 def running_mean(values: np.ndarray, size: int) -> np.ndarray:

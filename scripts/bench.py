@@ -8,8 +8,9 @@ alternation; medians of the pairs, their ratios and peak RSS; each speech engine
 the voice profiles (cold and warm, longest stage). Then the in-process breakdown of one
 render: (a) cold, (b) warm, the loudness pass, one mixing pass, (c) the encoder alone on
 the same audio, (d) a naive pydub mix of the same timeline (one AudioSegment.overlay per
-cue) as a reference; and peak memory (RSS) rendering a 15- and a 60-minute session, each
-in a fresh process. Timings on a shared machine are noisy: read the load average printed.
+cue) as a reference; and the peak memory (RSS) of `softpace render` for a 15- and a
+60-minute session, with an empty speech cache and with the cache it filled. Timings on a
+shared machine are noisy: read the load average printed.
 Measure a regular install: an editable one imports the source tree, and with
 PYTHONDONTWRITEBYTECODE set the source may be compiled on every run (the report says which):
   python3 -m venv /tmp/bench-venv && /tmp/bench-venv/bin/pip install . &&
@@ -29,10 +30,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from benchmarks.breakdown import bench_memory, bench_render, memory_child
+from benchmarks.breakdown import bench_render
 from benchmarks.logbench import bench_progress
+from benchmarks.memory import bench_memory
 from benchmarks.processes import bench_processes, run_process
 from benchmarks.sharebench import bench_share
 
@@ -50,22 +51,18 @@ def main() -> None:
     parser.add_argument("--progress", action="store_true", help="benchmark the comfort log")
     parser.add_argument("--days", type=int, default=1095, help="days of log for --progress")
     parser.add_argument("--share", action="store_true", help="benchmark export and serve")
-    parser.add_argument("--memory-child", type=float, help=argparse.SUPPRESS)
-    parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.progress:
         bench_progress(args.days)
     elif args.share:
         bench_share()
-    elif args.memory_child:
-        memory_child(args.memory_child, args.cache)
     else:
         run_process([sys.executable, "-c", "pass"])  # start the runner while this is small
         bench_processes(
             max(3, args.pairs), not args.skip_stages, not args.skip_all, not args.skip_engines
         )
         if not args.skip_breakdown:
-            bench_render(args.stage, not args.skip_pydub, False)
+            bench_render(args.stage, not args.skip_pydub)
         if not args.skip_memory:
             bench_memory()
 

@@ -1,12 +1,8 @@
-"""The in-process breakdown of one render, and peak memory of long sessions."""
+"""The in-process breakdown of one render."""
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import resource
-import subprocess
-import sys
 import tempfile
 import time
 import warnings
@@ -18,20 +14,15 @@ from benchmarks.common import timed
 from softpace.audio.encode import ENCODER_DELAY_N, encode_mp3
 from softpace.audio.master import measure_mix
 from softpace.audio.mixer import MixSettings, mix_blocks
-from softpace.plan import Variant, load_plan
-from softpace.plan.model import Plan, Span
+from softpace.plan import load_plan
 from softpace.render import render_session, session_timeline
 from softpace.script.narration import SessionOptions
 from softpace.timeline import Timeline
 from softpace.voice.profiles import get_profile
 from softpace.voice.speaker import open_speaker
 
-# The script the memory runs start afresh with --memory-child.
-BENCH_SCRIPT = Path(__file__).resolve().parents[1] / "bench.py"
 
-
-def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> None:
-    peaks = {m: memory_peak_mb(m) for m in (15.0, 60.0)} if with_memory else {}
+def bench_render(stage_id: str | None, with_pydub: bool) -> None:
     plan = load_plan()
     stage = plan.stage(stage_id) if stage_id else max(plan.stages, key=plan.session_length_s)
     options = SessionOptions()
@@ -76,28 +67,6 @@ def bench_render(stage_id: str | None, with_pydub: bool, with_memory: bool) -> N
         print(f"(d) naive pydub mix, no encoding:     {pydub_s:7.2f} s")
         print(f"    (d) / (b):                        {pydub_s / warm_s:7.1f} x  (target >= 20)")
     print(f"realtime factor (warm):               {result.duration_s / warm_s:7.0f} x")
-    if peaks:
-        report_memory(peaks)
-
-
-def bench_memory() -> None:
-    """Each length in a fresh process, first with an empty speech cache (the voice model is
-    loaded and speaks every line), then again with the cache it filled (the render alone,
-    as every render after the first)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        cold = {m: memory_peak_mb(m, Path(tmp) / f"cache-{m:g}") for m in (15.0, 60.0)}
-        warm = {m: memory_peak_mb(m, Path(tmp) / f"cache-{m:g}") for m in (15.0, 60.0)}
-    report_memory("speech cached (the render itself)", warm)
-    report_memory("empty speech cache (the voice model speaks every line)", cold)
-
-
-def report_memory(what: str, peaks: dict[float, float]) -> None:
-    print(f"peak RSS, {what}:")
-    print(f"    15-minute session:                {peaks[15.0]:7.0f} MB")
-    print(f"    60-minute session:                {peaks[60.0]:7.0f} MB  (target < 300)")
-    print(
-        f"    60 / 15:                          {peaks[60.0] / peaks[15.0]:7.2f} x  (target <= 1.5)"
-    )
 
 
 def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
@@ -128,58 +97,3 @@ def pydub_mix_s(timeline: Timeline, clips: dict[str, np.ndarray]) -> float:
         voice = AudioSegment(clip.tobytes(), frame_rate=sr, sample_width=2, channels=1)
         mix = mix.overlay(voice, position=start_ms)
     return time.perf_counter() - started
-
-
-MEMORY_OPTIONS = SessionOptions(variant=Variant.SHORT)  # short circuit, so 15 min fits
-
-
-def long_plan(minutes: float) -> tuple[Plan, str]:
-    """The built-in plan with the external-mapping stage cut to its opening, its step and
-    its close, the step stretched so the session lasts about `minutes` (the step's
-    template breathes through whatever time it is given). Only the length differs between
-    the 15- and the 60-minute session, so their peaks show how memory grows with it."""
-    plan = load_plan()
-    variant = MEMORY_OPTIONS.variant
-    step = plan.exercise("external-mapping")
-    stage = dataclasses.replace(plan.stage("external-mapping"), exercises=(step.id,))
-    plan = dataclasses.replace(
-        plan, stages=tuple(stage if s.id == stage.id else s for s in plan.stages)
-    )
-    others_s = plan.session_length_s(stage, variant) - step.duration_s(variant)
-    step_min = max(1.0, (minutes * 60 - others_s) / 60)
-    exercises = tuple(
-        dataclasses.replace(e, minutes=Span(step_min, step_min)) if e.id == step.id else e
-        for e in plan.exercises
-    )
-    return dataclasses.replace(plan, exercises=exercises), stage.id
-
-
-def memory_child(minutes: float, cache: Path) -> None:
-    plan, stage_id = long_plan(minutes)
-    speaker = open_speaker(get_profile("calm"), cache)
-    with tempfile.TemporaryDirectory() as tmp:
-        result = render_session(plan, plan.stage(stage_id), MEMORY_OPTIONS, speaker, Path(tmp))
-    print(f"{result.duration_s / 60:.1f} {peak_rss_mb():.1f}")
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux: VmHWM, which starts afresh at exec
-    (ru_maxrss would carry the parent's peak over a fork)."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 / (1024 if sys.platform == "darwin" else 1)
-
-
-def memory_peak_mb(minutes: float, cache: Path) -> float:
-    out = subprocess.run(
-        [sys.executable, str(BENCH_SCRIPT), "--memory-child", str(minutes), "--cache", str(cache)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    return float(out[1])

@@ -7,7 +7,7 @@ import pytest
 
 from softpace.errors import SpeechEngineError
 from softpace.voice.profiles import get_profile
-from softpace.voice.speaker import Speaker, read_clip
+from softpace.voice.speaker import Speaker, load_clip
 
 
 def test_clips_are_at_the_session_rate_and_trimmed(fake_speaker):
@@ -76,7 +76,7 @@ def test_a_damaged_cache_entry_is_detected_and_remade(fake_engine, tmp_path, dam
     first = Speaker(fake_engine, profile, tmp_path / "c").clip("hello there")
     _damage_every_clip(tmp_path / "c", damage)
     for path in (tmp_path / "c").rglob("*.clip"):
-        assert read_clip(path) is None
+        assert load_clip(path) is None
     again = Speaker(fake_engine, profile, tmp_path / "c")
     assert np.array_equal(again.clip("hello there"), first)
     assert again.synthesized == 1
@@ -85,14 +85,46 @@ def test_a_damaged_cache_entry_is_detected_and_remade(fake_engine, tmp_path, dam
     assert third.synthesized == 0
 
 
-def test_a_clip_of_the_wrong_shape_is_remade(fake_engine, tmp_path):
-    from softpace.voice.speaker import write_clip
+@pytest.mark.parametrize(
+    "samples",
+    [np.zeros((2, 3), np.int16), np.ones(5, np.float32), np.zeros(0, np.int16)],
+    ids=["two-dimensional", "float", "empty"],
+)
+def test_a_clip_of_the_wrong_shape_is_remade(fake_engine, tmp_path, samples):
+    """A cache file whose checksum is good but whose samples are not a clip."""
+    import hashlib
+    import io
+
+    from softpace.voice import speaker
 
     profile = get_profile("calm")
-    Speaker(fake_engine, profile, tmp_path / "c").clip("hello")
+    first = Speaker(fake_engine, profile, tmp_path / "c").clip("hello")
     (path,) = (tmp_path / "c").rglob("*.clip")
-    write_clip(path, np.zeros((2, 3), np.int16))
-    assert read_clip(path) is None
+    buffer = io.BytesIO()
+    np.save(buffer, samples, allow_pickle=False)
+    payload = buffer.getvalue()
+    path.write_bytes(speaker._MAGIC + hashlib.sha256(payload).digest() + payload)
+    assert load_clip(path) is None
+    again = Speaker(fake_engine, profile, tmp_path / "c")
+    assert np.array_equal(again.clip("hello"), first) and again.synthesized == 1
+
+
+def test_a_clips_digest_names_its_samples_made_or_read_back(fake_engine, tmp_path):
+    """The mix key takes each clip's checksum from its cache file instead of hashing the
+    samples again: the same figure whether the clip was just made or read back."""
+    import hashlib
+    import io
+
+    made = Speaker(fake_engine, get_profile("calm"), tmp_path / "c")
+    read = Speaker(fake_engine, get_profile("calm"), tmp_path / "c")
+    held = Speaker(fake_engine, get_profile("calm"), None)
+    for text in ("hello", "soft jaw"):
+        fresh = made.digest(text)
+        buffer = io.BytesIO()
+        np.save(buffer, made.clip(text), allow_pickle=False)
+        assert fresh == hashlib.sha256(buffer.getvalue()).digest()
+        assert read.digest(text) == fresh == held.digest(text)
+    assert read.synthesized == 0 and made.digest("hello") != made.digest("soft jaw")
 
 
 def test_a_read_only_cache_does_not_stop_speech(fake_engine, tmp_path):

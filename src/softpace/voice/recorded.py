@@ -24,7 +24,14 @@ from softpace.plan.model import Plan
 from softpace.voice import lines, packs
 from softpace.voice.lines import Line, Measure
 from softpace.voice.profiles import VoiceProfile
-from softpace.voice.speaker import SESSION_RATE_HZ, Speaker, read_clip, write_clip
+from softpace.voice.speaker import (
+    SESSION_RATE_HZ,
+    Clip,
+    Speaker,
+    load_clip,
+    new_clip,
+    write_clip,
+)
 
 LICENCE = "your own recordings"
 
@@ -90,7 +97,7 @@ class RecordedSpeaker:
         self.cache_dir = cache_dir
         self.sample_rate_hz = sample_rate_hz
         self.recordings = packs.recordings(Path(profile.settings.folder))
-        self._memo: dict[str, np.ndarray] = {}
+        self._memo: dict[str, Clip] = {}
         self.processed = 0  # recordings processed (not from cache)
 
     @property
@@ -116,25 +123,30 @@ class RecordedSpeaker:
         key = hashlib.sha256(blob.encode()).hexdigest()
         return self.cache_dir / "recorded" / key[:2] / f"{key}.clip"
 
-    def clip(self, text: str) -> np.ndarray:
-        path = self.recording(text)
-        if path is None:
-            return self.fallback.clip(text)
+    def _clip(self, text: str, path: Path) -> Clip:
         if text in self._memo:
             return self._memo[text]
         cache = self._cache_path(path)
-        samples = read_clip(cache) if cache is not None else None
-        if samples is None:
+        made = load_clip(cache) if cache is not None else None
+        if made is None:
             raw, rate = packs.read_audio(path)
             samples = packs.prepare_recording(raw, rate, self.sample_rate_hz)
             if len(samples) == 0:
                 raise VoiceError(f"{path}: the recording is silent; record it again or remove it")
             self.processed += 1
+            made = new_clip(samples)
             if cache is not None:
-                write_clip(cache, samples)
-        samples.setflags(write=False)
-        self._memo[text] = samples
-        return samples
+                write_clip(cache, made)
+        self._memo[text] = made
+        return made
+
+    def clip(self, text: str) -> np.ndarray:
+        path = self.recording(text)
+        return self.fallback.clip(text) if path is None else self._clip(text, path).samples
+
+    def digest(self, text: str) -> bytes:
+        path = self.recording(text)
+        return self.fallback.digest(text) if path is None else self._clip(text, path).digest
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))

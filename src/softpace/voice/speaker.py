@@ -15,6 +15,7 @@ import io
 import json
 import multiprocessing
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,7 @@ CACHE_VERSION = 3  # 3: engine identity in the key, lexicon applied, checksummed
 SESSION_RATE_HZ = 44_100
 _MAGIC = b"SOFTPACE-CLIP-3\n"
 _DIGEST_N = 32
+_HEADER_MAX_N = 1024
 
 
 class Speaker:
@@ -46,7 +48,7 @@ class Speaker:
         self.cache_dir = cache_dir
         self.sample_rate_hz = sample_rate_hz
         self.lexicon = words if words is not None else lexicon.shipped()
-        self._memo: dict[str, np.ndarray] = {}
+        self._memo: dict[str, Clip] = {}
         self._identity: tuple[str, ...] | None = None
         self.synthesized = 0  # how many clips the engine made (not from cache)
 
@@ -76,22 +78,18 @@ class Speaker:
         key = self._key(text)
         return self.cache_dir / "speech" / key[:2] / f"{key}.clip"
 
-    def _cached(self, text: str) -> np.ndarray | None:
+    def _cached(self, text: str) -> Clip | None:
         if text in self._memo:
             return self._memo[text]
         path = self._path(text)
         if path is None:
             return None
-        samples = read_clip(path)
-        return None if samples is None else self._remember(text, samples)
+        stored = load_clip(path)
+        if stored is not None:
+            self._memo[text] = stored
+        return stored
 
-    def _remember(self, text: str, samples: np.ndarray) -> np.ndarray:
-        samples.setflags(write=False)
-        self._memo[text] = samples
-        return samples
-
-    def clip(self, text: str) -> np.ndarray:
-        """int16 samples at the session rate, trimmed of silence, edges ramped."""
+    def _clip(self, text: str) -> Clip:
         cached = self._cached(text)
         if cached is not None:
             return cached
@@ -106,13 +104,23 @@ class Speaker:
                 f"{self.profile.source}: the {self.profile.engine} engine gave only silence "
                 f"for {text[:60]!r}"
             )
+        made = new_clip(samples)
         path = self._path(text)
-        if path is not None and write_clip(path, samples):
+        if path is not None and write_clip(path, made):
             # Stored: read back when it is mixed. Measuring a whole session's words then
             # never holds all their samples beside the voice model.
-            samples.setflags(write=False)
-            return samples
-        return self._remember(text, samples)
+            return made
+        self._memo[text] = made
+        return made
+
+    def clip(self, text: str) -> np.ndarray:
+        """int16 samples at the session rate, trimmed of silence, edges ramped (read-only)."""
+        return self._clip(text).samples
+
+    def digest(self, text: str) -> bytes:
+        """The SHA-256 of the clip's stored form: names its samples without hashing them
+        again (checked when the clip was read)."""
+        return self._clip(text).digest
 
     def measure(self, text: str) -> int:
         return len(self.clip(text))
@@ -151,24 +159,42 @@ def return_freed_memory() -> None:
             ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def write_clip(path: Path, samples: np.ndarray) -> bool:
+@dataclass(frozen=True, eq=False)
+class Clip:
+    """Processed speech: int16 samples (read-only) and the SHA-256 of their stored form,
+    which the cache file carries and the mix key uses."""
+
+    samples: np.ndarray
+    digest: bytes
+
+
+def _stored_form(samples: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, np.ascontiguousarray(samples, dtype=np.int16), allow_pickle=False)
+    return buffer.getvalue()
+
+
+def new_clip(samples: np.ndarray) -> Clip:
+    samples.setflags(write=False)
+    return Clip(samples, hashlib.sha256(_stored_form(samples)).digest())
+
+
+def write_clip(path: Path, clip: Clip) -> bool:
     """Store a clip with its checksum, atomically (fsync before rename). False when the
     cache cannot be written (a read-only cache must not stop a render)."""
     from softpace.atomic import write_bytes_atomic
 
-    buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(samples, dtype=np.int16), allow_pickle=False)
-    payload = buffer.getvalue()
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_bytes_atomic(path, _MAGIC + hashlib.sha256(payload).digest() + payload)
+        write_bytes_atomic(path, _MAGIC + clip.digest + _stored_form(clip.samples))
     except (OSError, SoftpaceError):
         return False
     return True
 
 
-def read_clip(path: Path) -> np.ndarray | None:
-    """The clip stored at `path`, or None when it is missing or fails any check."""
+def load_clip(path: Path) -> Clip | None:
+    """The clip stored at `path`, or None when it is missing or fails any check. The
+    samples are read in place from the file's bytes (no copy)."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -176,18 +202,25 @@ def read_clip(path: Path) -> np.ndarray | None:
     head = len(_MAGIC) + _DIGEST_N
     if len(data) <= head or not data.startswith(_MAGIC):
         return None
-    payload = data[head:]
-    if hashlib.sha256(payload).digest() != data[len(_MAGIC) : head]:
+    digest = data[len(_MAGIC) : head]
+    if hashlib.sha256(memoryview(data)[head:]).digest() != digest:
         return None
+    header = io.BytesIO(data[head : head + _HEADER_MAX_N])  # a 1-D int16 header: 128 bytes
     try:
-        samples = np.load(io.BytesIO(payload), allow_pickle=False)
+        version = np.lib.format.read_magic(header)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0}.get(
+            version, np.lib.format.read_array_header_2_0
+        )
+        shape, fortran_order, dtype = read_header(header)
     except (OSError, ValueError):
         return None
-    if not isinstance(samples, np.ndarray):
+    start = head + header.tell()
+    if dtype != np.dtype("<i2") or fortran_order or len(shape) != 1 or shape[0] == 0:
         return None
-    if samples.dtype != np.int16 or samples.ndim != 1 or len(samples) == 0:
+    if len(data) - start != shape[0] * 2:
         return None
-    return samples
+    samples = np.frombuffer(data, dtype=np.int16, offset=start)
+    return Clip(samples, digest)
 
 
 _noticed: set[str] = set()

@@ -6,8 +6,7 @@ from datetime import date, datetime, time
 
 import pytest
 from click.testing import CliRunner
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from softpace.cli import cli
 from softpace.errors import OptionError

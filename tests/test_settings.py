@@ -7,8 +7,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from softpace.errors import SettingsError
 from softpace.settings import (

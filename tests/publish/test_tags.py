@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from mutagen.id3 import CHAP, ID3, TIT2
 
 from softpace.publish.tags import (

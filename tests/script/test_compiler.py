@@ -3,8 +3,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from softpace.errors import CueError
 from softpace.script.compiler import BELL_S, LEAD_IN_S, SPEECH_GAP_S, compile_timeline

@@ -16,13 +16,11 @@ import urllib.request
 from xml.etree import ElementTree as ET
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from starlette.testclient import TestClient
 
 from softpace.errors import NothingRenderedError, ShareError
-from softpace.share import feed, lifecycle, security
-from softpace.share import routes as server
+from softpace.share import feed, lifecycle, routes as server, security
 from softpace.share.fit import Recipe, write_recipe
 from softpace.share.gate import Activity
 from softpace.share.routes import Share, Today

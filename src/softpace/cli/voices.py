@@ -15,8 +15,7 @@ import click
 from softpace.cli.common import CliState, pass_state
 
 if TYPE_CHECKING:
-    from softpace.app import AppContext
-    from softpace.app import voices as app_voices
+    from softpace.app import AppContext, voices as app_voices
     from softpace.voice.catalog import Catalog
     from softpace.voice.preview import Preview
 

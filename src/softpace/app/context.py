@@ -11,13 +11,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from softpace.constants import DEFAULT_OUTPUT_DIR
 from softpace.paths import cache_dir, data_home
 from softpace.plan.model import Plan
-from softpace.progress.model import ComfortLog, Decision
-from softpace.progress.store import ComfortStore, log_path
 from softpace.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:  # the comfort log loads when it is first used: a render never reads it
+    from softpace.progress.model import ComfortLog, Decision
+    from softpace.progress.store import ComfortStore
 
 
 @dataclass(frozen=True)
@@ -83,11 +86,15 @@ class AppContext:
     # -- the comfort log ----------------------------------------------------------
     @property
     def log_path(self) -> Path:
+        from softpace.progress.store import log_path
+
         return log_path(self.home)
 
     @contextlib.contextmanager
     def open_log(self, create: bool = False) -> Iterator[ComfortStore]:
         """The comfort log; without `create`, a missing log reads as empty (nothing made)."""
+        from softpace.progress.store import ComfortStore
+
         with ComfortStore.open(self.log_path, create=create) as store:
             yield store
 

@@ -73,6 +73,14 @@ def test_a_released_engine_lets_go_of_its_model_and_speaks_the_same_after(calm):
     assert np.array_equal(before.samples, after.samples)
 
 
+def test_the_version_in_the_cache_key_is_the_installed_distributions():
+    from importlib import metadata
+
+    from softpace.voice.hibari_engine import installed_version
+
+    assert installed_version() == metadata.version("hibari-tts")
+
+
 def test_calm_speaks_about_120_words_a_minute_measured_on_the_audio(calm):
     assert 112 <= session_wpm(Speaker(open_engine("hibari"), calm, None)) <= 128
 

@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +20,8 @@ from softpace.plan.model import Stage
 from softpace.timeline import Timeline
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from softpace.render import RenderedSession, RenderJob, Voice
 
 Progress = Callable[[int], None]  # called with the samples just encoded
@@ -49,6 +51,9 @@ class Workers:
 
     def submit(self, job: RenderJob, work: Work, voice: Voice) -> None:
         if self._pool is None:
+            # imported here: loading it costs every render ~15 ms, and most need no worker
+            from concurrent.futures import ProcessPoolExecutor
+
             context = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
                 max_workers=self.workers,

@@ -52,3 +52,27 @@ def test_the_cli_imports_no_decision_logic() -> None:
         source = inspect.getsource(module)
         for forbidden in ("progress.rules", "progress.store", "softpace.render", "decide("):
             assert forbidden not in source, (module.__name__, forbidden)
+
+
+@pytest.mark.parametrize(("given", "expected"), [(None, "1"), ("3", "3")])
+def test_the_command_keeps_openblas_to_one_thread_unless_told(given, expected) -> None:
+    """OpenBLAS's own threads would only spin beside softpace's encoder thread and
+    workers; a user's own OPENBLAS_NUM_THREADS is kept."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if given is not None:
+        env["OPENBLAS_NUM_THREADS"] = given
+    probe = (
+        "import os, sys\n"
+        "from softpace.cli import main\n"
+        "sys.argv = ['softpace', '--version']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(os.environ['OPENBLAS_NUM_THREADS'], 'numpy' in sys.modules)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert run.stdout.split()[-2:] == [expected, "False"], run.stdout + run.stderr

@@ -13,7 +13,9 @@ import contextlib
 import hashlib
 import io
 import json
+import mmap
 import multiprocessing
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -193,14 +195,22 @@ def write_clip(path: Path, clip: Clip) -> bool:
 
 
 def load_clip(path: Path) -> Clip | None:
-    """The clip stored at `path`, or None when it is missing or fails any check. The
-    samples are read in place from the file's bytes (no copy)."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
+    """The clip stored at `path`, or None when it is missing or fails any check.
+
+    The file is mapped, not read: its samples are used where the page cache holds them
+    (about half the time of reading 95 clips into fresh memory). Cache files are only
+    ever replaced whole (write, then rename), never changed in place, so a mapping stays
+    valid for as long as the render holds it.
+    """
     head = len(_MAGIC) + _DIGEST_N
-    if len(data) <= head or not data.startswith(_MAGIC):
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size <= head:
+                return None
+            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        return None
+    if data[: len(_MAGIC)] != _MAGIC:
         return None
     digest = data[len(_MAGIC) : head]
     if hashlib.sha256(memoryview(data)[head:]).digest() != digest:

@@ -205,7 +205,7 @@ def test_a_full_disk_is_one_line_and_leaves_the_previous_set(tmp_path):
 
 def test_a_warm_render_imports_only_what_it_uses(tmp_path):
     """scipy costs a second to import; a render with its speech and loudness cached
-    never needs it, nor the comfort log, the check-in and sharing operations, or the
+    never needs it, nor the comfort log and its rules, the check-in and sharing operations, or the
     worker pool of --all (together some 40 ms of every render)."""
     args = ["--home", str(tmp_path / "home"), "render", STAGE, "--short", "--out"]
     first = [sys.executable, str(CHILD), "cli", *args, str(tmp_path / "a")]
@@ -215,7 +215,7 @@ def test_a_warm_render_imports_only_what_it_uses(tmp_path):
         "sqlite3",
         "softpace.app.checkin",
         "softpace.app.share",
-        "softpace.progress.store",
+        "softpace.progress",
         "concurrent.futures.process",
     )
     probe = (

@@ -17,12 +17,12 @@ from softpace.app.context import AppContext
 from softpace.errors import OptionError
 from softpace.paths import private_dir
 from softpace.plan.model import Plan, Stage, Variant
-from softpace.progress.model import Action, Decision
 from softpace.script.options import SessionOptions
 from softpace.timeline import Timeline
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the comfort log's rules load only for today's session: not for a render
     from softpace.audio.verify import Report
+    from softpace.progress.model import Decision
     from softpace.render import RenderedSession, Voice
 
 T = TypeVar("T")
@@ -203,6 +203,7 @@ def plan_today(
     ctx: AppContext, as_of: date | str | None = None, choices: Choices | None = None
 ) -> TodaySession:
     """Today's session as the comfort log decides, without rendering it."""
+    from softpace.progress.model import Action
     from softpace.publish.catalog import session_paths
 
     day = ctx.day(as_of, "--as-of")

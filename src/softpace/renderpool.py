@@ -6,7 +6,9 @@ turn SIGTERM and SIGINT into a clean stop, so a stopped render leaves no partial
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import gc
 import multiprocessing
 import os
 import signal
@@ -128,6 +130,9 @@ def _worker_start(parent_pid: int) -> None:
         os._exit(1)
     signal.signal(signal.SIGTERM, _raise_exit)
     signal.signal(signal.SIGINT, _raise_exit)
+    # The pool's shutdown waits for this process to end: no last garbage-collector pass
+    # over every object (as the command itself does).
+    atexit.register(gc.freeze)
 
 
 def _die_with_parent() -> None:

@@ -6,6 +6,7 @@ that use them, so `softpace --help` stays quick.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -95,7 +96,13 @@ def main() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="surrogateescape")
-    cli(prog_name="softpace")
+    try:
+        cli(prog_name="softpace")
+    finally:
+        # The process is about to end: the garbage collector leaves what exists to the
+        # end of the process instead of a last pass over every object (~35 ms after a
+        # render). Files are closed and exit handlers run as before.
+        gc.freeze()
 
 
 if __name__ == "__main__":

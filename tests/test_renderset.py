@@ -290,3 +290,29 @@ def test_the_voice_model_is_let_go_before_the_last_mix(tiny_plan, tmp_path, monk
     assert events.count("release") == 1 and events.count("encode") == 2
     last_word = len(events) - 1 - events[::-1].index("speak")
     assert last_word < events.index("release") < len(events) - 1 - events[::-1].index("encode")
+
+
+def test_render_all_holds_only_the_stage_in_hand(tiny_plan, tmp_path):
+    """Each stage's clips are let go once it is rendered or handed on, so rendering every
+    stage does not grow the process by every stage's words."""
+    from softpace.render import RenderJob, Voice, render_all
+    from softpace.voice.profiles import get_profile
+    from tests.conftest import FakeEngine
+
+    made = []
+
+    class Keeping(Voice):
+        def speaker(self):
+            made.append(super().speaker())
+            return made[-1]
+
+    stages = tuple(tiny_plan.stage(s) for s in ("external-mapping", "entrance-contact"))
+    job = RenderJob(tiny_plan, stages, tmp_path / "out", options=SHORT)
+    voice = Keeping(get_profile("calm"), tmp_path / "cache", FakeEngine)
+    render_all(job, voice, workers=1)
+    render_all(job, voice, workers=1)  # both up to date: each stage checked, then let go
+    held = set(made[-1]._memo)
+    lines = [{e["text"] for e in json.loads((tmp_path / "out" / f"{s.id}.timeline.json").read_text())
+              ["events"] if e.get("text")} for s in stages]  # fmt: skip
+    assert held and any(held <= words for words in lines)
+    assert not held >= lines[0] | lines[1]

@@ -281,6 +281,9 @@ def render_all(
         try:
             _tidy(job.plan, job.out_dir)
             for stage in longest_first:
+                # The last stage's clips are in a worker's hands or in place: holding them
+                # all would grow this process by every stage's words.
+                speaker.forget()
                 before = speaker.synthesized
                 timeline = session_timeline(job.plan, stage, job.options, speaker)
                 work = Work(stage, timeline, speaker.synthesized - before)

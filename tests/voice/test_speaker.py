@@ -212,3 +212,14 @@ def test_release_of_an_engine_without_models_is_harmless(fake_speaker):
     fake_speaker.clip("hello")
     fake_speaker.release()
     assert len(fake_speaker.clip("hello")) > 0
+
+
+def test_a_forgotten_clip_is_read_again_not_spoken_again(fake_engine, tmp_path):
+    speaker = Speaker(fake_engine, get_profile("calm"), tmp_path / "cache")
+    first = speaker.clip("Let the shoulders drop.")
+    again = speaker.clip("Let the shoulders drop.")  # read back, and held
+    assert speaker._memo
+    speaker.forget()
+    assert not speaker._memo
+    assert np.array_equal(speaker.clip("Let the shoulders drop."), first)
+    assert np.array_equal(again, first) and speaker.synthesized == 1

@@ -151,6 +151,10 @@ class RecordedSpeaker:
     def measure(self, text: str) -> int:
         return len(self.clip(text))
 
+    def forget(self) -> None:
+        self._memo.clear()
+        self.fallback.forget()
+
     def release(self) -> None:
         self.fallback.release()
 

@@ -127,6 +127,10 @@ class Speaker:
     def measure(self, text: str) -> int:
         return len(self.clip(text))
 
+    def forget(self) -> None:
+        """Let go of the clips held so far (they are read again if asked for)."""
+        self._memo.clear()
+
     def release(self) -> None:
         """Done speaking for now: the engine drops its loaded models (they load again if
         asked) and the freed memory goes back to the system, before a render mixes."""

@@ -312,7 +312,8 @@ def test_render_all_holds_only_the_stage_in_hand(tiny_plan, tmp_path):
     render_all(job, voice, workers=1)
     render_all(job, voice, workers=1)  # both up to date: each stage checked, then let go
     held = set(made[-1]._memo)
-    lines = [{e["text"] for e in json.loads((tmp_path / "out" / f"{s.id}.timeline.json").read_text())
-              ["events"] if e.get("text")} for s in stages]  # fmt: skip
+    events = [json.loads((tmp_path / "out" / f"{s.id}.timeline.json").read_text())["events"]
+              for s in stages]  # fmt: skip
+    lines = [{e["text"] for e in stage_events if e.get("text")} for stage_events in events]
     assert held and any(held <= words for words in lines)
     assert not held >= lines[0] | lines[1]

@@ -223,3 +223,58 @@ def test_a_forgotten_clip_is_read_again_not_spoken_again(fake_engine, tmp_path):
     assert not speaker._memo
     assert np.array_equal(speaker.clip("Let the shoulders drop."), first)
     assert np.array_equal(again, first) and speaker.synthesized == 1
+
+
+def test_a_stored_take_that_goes_missing_is_spoken_once_more_and_held(fake_engine, tmp_path):
+    speaker = Speaker(fake_engine, get_profile("calm"), tmp_path / "cache")
+    measured = speaker.measure("Rest here for a while.")
+    for path in (tmp_path / "cache").rglob("*.clip"):
+        path.unlink()  # gone between measuring and mixing
+    mixed = speaker.clip("Rest here for a while.")
+    speaker.forget()
+    assert len(mixed) == measured and speaker.clip("Rest here for a while.") is mixed
+    assert speaker.synthesized == 2
+
+
+def test_a_take_changed_under_a_render_is_never_mixed_at_the_wrong_length(tmp_path):
+    """Another render stores a take of another length after this one measured the line:
+    this render speaks it again, and a take that no longer fits is a clear error."""
+    from tests.conftest import FakeEngine
+
+    class Drifting(FakeEngine):
+        def synthesize(self, text, settings):
+            return super().synthesize(text + " and" * len(self.calls), settings)
+
+    speaker = Speaker(Drifting(), get_profile("calm"), tmp_path / "cache")
+    speaker.measure("Breathe out slowly.")
+    other = Speaker(Drifting(), get_profile("calm"), tmp_path / "cache")
+    other.engine.calls.append("an earlier line")  # its take comes out longer
+    (path,) = (tmp_path / "cache").rglob("*.clip")
+    path.unlink()
+    other.clip("Breathe out slowly.")
+    with pytest.raises(SpeechEngineError, match="changed while this render was using it"):
+        speaker.clip("Breathe out slowly.")
+
+
+def test_forgetting_keeps_the_clips_the_cache_does_not_have(fake_engine, tmp_path):
+    speaker = Speaker(fake_engine, get_profile("calm"), None)
+    first = speaker.clip("hello")
+    speaker.forget()
+    assert speaker.clip("hello") is first and speaker.synthesized == 1
+
+
+def test_a_clip_stored_in_the_other_byte_order_reads_the_same(fake_engine, tmp_path):
+    import hashlib
+    import io
+
+    from softpace.voice import speaker as module
+
+    samples = np.array([1, -2, 300, -32768, 32767], np.int16)
+    buffer = io.BytesIO()
+    np.save(buffer, samples.astype(">i2"), allow_pickle=False)
+    payload = buffer.getvalue()
+    path = tmp_path / "big-endian.clip"
+    path.write_bytes(module._MAGIC + hashlib.sha256(payload).digest() + payload)
+    clip = load_clip(path)
+    assert clip is not None and clip.samples.dtype == np.int16
+    assert np.array_equal(clip.samples, samples)

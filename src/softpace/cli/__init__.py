@@ -89,7 +89,8 @@ for _command in (
 def main() -> None:
     # softpace keeps the cores busy itself (an encoder thread, a process per core for
     # --all); OpenBLAS's own threads only spin, about 60 ms of CPU at numpy's import in
-    # every process. Set before numpy loads; the user's own setting wins.
+    # every process. Set before numpy loads (child processes inherit it); the user's own
+    # setting wins.
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     # File names that are not UTF-8 reach Python as lone surrogates; echoing them back
     # must give the same bytes, not a UnicodeEncodeError under a strict UTF-8 locale.
@@ -101,7 +102,8 @@ def main() -> None:
     finally:
         # The process is about to end: the garbage collector leaves what exists to the
         # end of the process instead of a last pass over every object (~35 ms after a
-        # render). Files are closed and exit handlers run as before.
+        # render). Exit handlers still run; only objects caught in reference cycles go
+        # unfinalized, and by now every file softpace wrote is closed and in place.
         gc.freeze()
 
 

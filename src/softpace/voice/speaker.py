@@ -13,9 +13,7 @@ import contextlib
 import hashlib
 import io
 import json
-import mmap
 import multiprocessing
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,6 +32,7 @@ SESSION_RATE_HZ = 44_100
 _MAGIC = b"SOFTPACE-CLIP-3\n"
 _DIGEST_N = 32
 _HEADER_MAX_N = 1024
+_INT16 = (np.dtype("<i2"), np.dtype(">i2"))
 
 
 class Speaker:
@@ -50,7 +49,9 @@ class Speaker:
         self.cache_dir = cache_dir
         self.sample_rate_hz = sample_rate_hz
         self.lexicon = words if words is not None else lexicon.shipped()
-        self._memo: dict[str, Clip] = {}
+        self._memo: dict[str, Clip] = {}  # read from the cache: let go by forget()
+        self._held: dict[str, Clip] = {}  # not in the cache (none, or it cannot be written)
+        self._lengths: dict[str, int] = {}  # of every take given out: what was measured
         self._identity: tuple[str, ...] | None = None
         self.synthesized = 0  # how many clips the engine made (not from cache)
 
@@ -81,20 +82,25 @@ class Speaker:
         return self.cache_dir / "speech" / key[:2] / f"{key}.clip"
 
     def _cached(self, text: str) -> Clip | None:
+        if text in self._held:
+            return self._held[text]
         if text in self._memo:
             return self._memo[text]
         path = self._path(text)
-        if path is None:
-            return None
-        stored = load_clip(path)
-        if stored is not None:
-            self._memo[text] = stored
+        stored = None if path is None else load_clip(path)
+        if stored is None or len(stored.samples) != self._lengths.get(text, len(stored.samples)):
+            return None  # missing, damaged, or another take than the one measured
+        self._memo[text] = stored
         return stored
 
     def _clip(self, text: str) -> Clip:
         cached = self._cached(text)
-        if cached is not None:
-            return cached
+        if cached is None:
+            cached = self._speak(text)
+        self._lengths.setdefault(text, len(cached.samples))
+        return cached
+
+    def _speak(self, text: str) -> Clip:
         try:
             raw = self.engine.synthesize(self.spoken(text), self.profile.settings)
         except SoftpaceError as exc:
@@ -107,12 +113,22 @@ class Speaker:
                 f"for {text[:60]!r}"
             )
         made = new_clip(samples)
-        path = self._path(text)
-        if path is not None and write_clip(path, made):
-            # Stored: read back when it is mixed. Measuring a whole session's words then
-            # never holds all their samples beside the voice model.
+        measured = self._lengths.get(text)
+        if measured is not None:
+            # Its stored take went missing or changed after it was measured: this one
+            # must fit the same place in the session, and is held from now on.
+            if measured != len(samples):
+                raise SpeechEngineError(
+                    f"{self.profile.source}: the speech cache changed while this render was "
+                    f"using it (another render at the same time?); render again"
+                )
+            self._held[text] = made
             return made
-        self._memo[text] = made
+        path = self._path(text)
+        if path is None or not write_clip(path, made):
+            self._held[text] = made
+        # Stored: read back when it is mixed. Measuring a whole session's words then
+        # never holds all their samples beside the voice model.
         return made
 
     def clip(self, text: str) -> np.ndarray:
@@ -128,7 +144,8 @@ class Speaker:
         return len(self.clip(text))
 
     def forget(self) -> None:
-        """Let go of the clips held so far (they are read again if asked for)."""
+        """Let go of the clips read from the cache so far (they are read again if asked
+        for); clips the cache does not have are kept."""
         self._memo.clear()
 
     def release(self) -> None:
@@ -199,22 +216,14 @@ def write_clip(path: Path, clip: Clip) -> bool:
 
 
 def load_clip(path: Path) -> Clip | None:
-    """The clip stored at `path`, or None when it is missing or fails any check.
-
-    The file is mapped, not read: its samples are used where the page cache holds them
-    (about half the time of reading 95 clips into fresh memory). Cache files are only
-    ever replaced whole (write, then rename), never changed in place, so a mapping stays
-    valid for as long as the render holds it.
-    """
-    head = len(_MAGIC) + _DIGEST_N
+    """The clip stored at `path`, or None when it is missing or fails any check. The
+    samples are used in place in the file's bytes (no copy)."""
     try:
-        with open(path, "rb") as handle:
-            if os.fstat(handle.fileno()).st_size <= head:
-                return None
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
+        data = path.read_bytes()
+    except OSError:
         return None
-    if data[: len(_MAGIC)] != _MAGIC:
+    head = len(_MAGIC) + _DIGEST_N
+    if len(data) <= head or not data.startswith(_MAGIC):
         return None
     digest = data[len(_MAGIC) : head]
     if hashlib.sha256(memoryview(data)[head:]).digest() != digest:
@@ -229,11 +238,14 @@ def load_clip(path: Path) -> Clip | None:
     except (OSError, ValueError):
         return None
     start = head + header.tell()
-    if dtype != np.dtype("<i2") or fortran_order or len(shape) != 1 or shape[0] == 0:
+    if dtype not in _INT16 or fortran_order or len(shape) != 1 or shape[0] == 0:
         return None
     if len(data) - start != shape[0] * 2:
         return None
-    samples = np.frombuffer(data, dtype=np.int16, offset=start)
+    samples = np.frombuffer(data, dtype=dtype, offset=start)
+    if samples.dtype != np.int16:  # written on a machine of the other byte order
+        samples = samples.astype(np.int16)
+        samples.setflags(write=False)
     return Clip(samples, digest)
 
 

@@ -26,7 +26,7 @@ GATE_HOP_S = 0.1
 RELATIVE_GATE_LU = -10.0
 OVERSAMPLE = 4
 PEAK_CHUNK_N = 1 << 20
-LIMIT_CHUNK_N = 1 << 16  # a clip is limited and measured in pieces of this many samples
+PIECE_N = 1 << 16  # the limiter and the meter work on pieces of this many samples
 
 
 def k_weighting_sos(sample_rate_hz: int) -> np.ndarray:
@@ -71,7 +71,13 @@ class LoudnessMeter:
         self._hops: list[float] = []
 
     def feed(self, block: np.ndarray, warm_up: bool = False) -> None:
-        """Measure `block`; with warm_up=True it only settles the filters (not counted)."""
+        """Measure `block`; with warm_up=True it only settles the filters (not counted).
+        A long block is filtered a piece at a time: the filters' complex working arrays
+        stay small whatever its length."""
+        for start in range(0, len(block), PIECE_N):
+            self._feed(block[start : start + PIECE_N], warm_up)
+
+    def _feed(self, block: np.ndarray, warm_up: bool) -> None:
         weighted = self._filter(block)
         if warm_up:
             return
@@ -125,10 +131,8 @@ def gated_lufs(hop_energies: list[float], hop_n: int) -> float:
 
 
 def integrated_lufs(samples: np.ndarray, sample_rate_hz: int) -> float:
-    """Fed in chunks: the filters' complex working arrays stay small for a long clip."""
     meter = LoudnessMeter(sample_rate_hz)
-    for start in range(0, len(samples), LIMIT_CHUNK_N):
-        meter.feed(samples[start : start + LIMIT_CHUNK_N])
+    meter.feed(samples)
     return meter.integrated_lufs()
 
 
@@ -210,7 +214,7 @@ def limit_peaks(
     ceiling_dbtp: float,
     sample_rate_hz: int,
     hold_s: float = 0.01,
-    chunk_n: int = LIMIT_CHUNK_N,
+    chunk_n: int = PIECE_N,
 ) -> np.ndarray:
     """`samples` with every true peak above the ceiling brought down to it, smoothly.
 

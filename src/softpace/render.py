@@ -19,7 +19,7 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -119,7 +119,7 @@ def _render_timeline(
     clips = {event.text or "": speaker.clip(event.text or "") for event in timeline.speech()}
     settings = MixSettings.for_bed(tones)
     label = label_for(plan, stage)
-    mix_key = _digest(_mix_inputs(timeline, speaker), repr(settings), str(ENCODER_DELAY_N))
+    mix_key = _digest(_mix_inputs(timeline, clips, speaker), repr(settings), str(ENCODER_DELAY_N))
     inputs = _digest(mix_key, repr(label))
     mp3_path, timeline_path = session_paths(out_dir, stage.id)
     sidecars = {out_dir / f.name: f.data for f in sidecar_files(label, timeline)}
@@ -189,12 +189,12 @@ def _digest(*parts: str) -> str:
     return digest.hexdigest()
 
 
-def _mix_inputs(timeline: Timeline, speaker: Speaker) -> str:
-    """Everything a mix is made from but its settings: the timeline, the clips (by the
-    checksums their cache files carry) and the code (any change of softpace measures
-    again)."""
+def _mix_inputs(timeline: Timeline, clips: Collection[str], speaker: Speaker) -> str:
+    """Everything a mix is made from but its settings: the timeline, the `clips` (named
+    by the checksums their cache files carry) and the code (any change of softpace
+    measures again)."""
     voice = hashlib.sha256()
-    for text in sorted({event.text or "" for event in timeline.speech()}):
+    for text in sorted(clips):
         voice.update(text.encode("utf-8", "surrogatepass"))
         voice.update(speaker.digest(text))
     return _digest(timeline.to_json(), voice.hexdigest(), renderset.code_version())
